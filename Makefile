@@ -1,0 +1,205 @@
+# Makefile for "Async from Scratch in C".
+#   make            check tools, tangle, build every stage, the HTML and PDF book, run the demo
+#   make test       lints + every stage's tests (STAGE=N: only stage N; STAGE_DIR=dir: your build)
+#   make check      every stage built with ASan/UBSan, tests run against that build
+#   make tangled    rewrite tangled/ (the whole program, no #line) from the chapters
+#   make html | pdf | stages | stageN | demo | deps | clean
+# The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
+SHELL       := /bin/bash
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+BOOK        := book.md
+CC          := gcc
+CFLAGS      := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -g
+ASAN_CFLAGS := $(CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer
+LDLIBS      :=
+DEMO        := sleep_demo
+PY          := python3
+NOWEB       := /usr/lib/noweb
+PANDOC      := pandoc
+HIGHLIGHT   := pygments
+B           := build
+T           := $(B)/tools
+TOOLS       := $(T)/.stamp
+
+# --- the book's parts, in order, from book.md --------------------------------------------
+yaml_list = $(shell awk '/^---[ \t]*$$/ { n++; next } \
+    n == 1 && /^$(1):/ { f = 1; next } n == 1 && /^[^ \t-]/ { f = 0 } \
+    f && /^[ \t]*- / { sub(/^[ \t]*- */, ""); gsub(/["\047]/, ""); print }' $(BOOK))
+CHAPTERS    := $(wildcard $(addprefix chapters/,$(call yaml_list,chapters)))
+APPENDIX    := $(wildcard $(addprefix chapters/,$(call yaml_list,appendices)))
+ALL_NW      := $(CHAPTERS) $(APPENDIX)
+TITLE       := $(shell sed -n 's/^title: *//p' $(BOOK) | head -n1 | tr -d '"')
+chapnum      = $(shell echo $(notdir $(1)) | sed 's/-.*//; s/^0*//')
+STAGES      := $(foreach c,$(CHAPTERS),$(call chapnum,$(c)))
+LAST        := $(lastword $(STAGES))
+upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $(1) ] && echo y),$(c)))
+slug         = $(basename $(notdir $(1)))
+
+.PHONY: all everything deps tools tangled stages html pdf demo test test-run check check-run \
+        clean $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
+
+all: deps
+	@$(MAKE) --no-print-directory everything
+	@$(MAKE) --no-print-directory demo
+
+everything: tangled stages html pdf
+
+deps:
+	@.ci/deps
+
+# --- bootstrapping: the appendix holds the tools; plain notangle gets the first one out ----
+tools: $(TOOLS)
+$(TOOLS): $(APPENDIX)
+	@test -n "$(APPENDIX)" || { echo "book.md lists no appendix with the tools"; exit 1; }
+	@mkdir -p $(T)
+	@for tool in tangle.py nwreplace.py; do \
+	  notangle -R"tools/$$tool" $(APPENDIX) > $(T)/$$tool.tmp 2> $(T)/$$tool.err \
+	  && ! test -s $(T)/$$tool.err \
+	  || { echo "cannot bootstrap tools/$$tool:"; cat $(T)/$$tool.err; rm -f $(T)/$$tool.*; exit 1; }; \
+	  cmp -s $(T)/$$tool.tmp $(T)/$$tool && rm $(T)/$$tool.tmp || mv $(T)/$$tool.tmp $(T)/$$tool; \
+	  rm -f $(T)/$$tool.err; \
+	done
+	@$(PY) $(T)/tangle.py --out $(B) --roots 'tools/.*' $(APPENDIX)
+	@touch $@
+
+# --- tangled/: the whole program, as committed ------------------------------------------
+tangled: $(B)/tangled.stamp
+$(B)/tangled.stamp: $(CHAPTERS) $(TOOLS)
+	@$(PY) $(T)/tangle.py --out tangled --prune $(CHAPTERS)
+	@touch $@
+
+# --- stages: stage N = chapters 1..N ----------------------------------------------------
+$(B)/empty:
+	@mkdir -p $@
+
+define stage_rules
+$(B)/stage$(1)/.tangled: $(call upto,$(1)) $(TOOLS)
+	@mkdir -p $(B)/stage$(1)
+	@$(PY) $(T)/tangle.py --out $(B)/stage$(1)/src --line --prune $(call upto,$(1))
+	@$(PY) $(T)/tangle.py --out $(B)/stage$(1)/code --prune $(call upto,$(1))
+	@touch $$@
+
+$(B)/stage$(1)/changes.diff: $(B)/stage$(1)/.tangled $(2)
+	@diff -ruN $(3) $(B)/stage$(1)/code > $$@.tmp; test $$$$? -le 1
+	@mv $$@.tmp $$@
+
+stage$(1): $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff
+	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/stage$(1) \
+	  CC='$(CC)' CFLAGS='$(CFLAGS)' LDLIBS='$(LDLIBS)'
+
+asan-stage$(1): $(B)/stage$(1)/.tangled
+	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/asan/stage$(1) \
+	  CC='$(CC)' CFLAGS='$(ASAN_CFLAGS)' LDLIBS='$(LDLIBS)'
+
+$(B)/html/stage-$(1)/index.html: $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff $(TOOLS)
+	@rm -rf $(B)/html/stage-$(1)
+	$(PY) $(T)/stagepages.py $(1) $(B)/stage$(1)/code $(B)/stage$(1)/changes.diff \
+	  $(B)/html/stage-$(1) $(T)/page.html "$(TITLE)"
+endef
+before       = $(lastword $(foreach s,$(STAGES),$(if $(shell [ $(s) -lt $(1) ] && echo y),$(s))))
+$(foreach n,$(STAGES),$(eval $(call stage_rules,$(n),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/.tangled),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/code))))
+
+stages: $(addprefix stage,$(STAGES))
+
+# --- weaving: one pass over every chapter, appendix last --------------------------------
+MD := $(B)/md/.stamp
+$(MD): $(ALL_NW) $(TOOLS)
+	@mkdir -p $(B)/md
+	@set -o pipefail; $(NOWEB)/markup $(ALL_NW) | $(PY) $(T)/nwreplace.py weave \
+	  | $(NOWEB)/finduses -noquote | $(NOWEB)/noidx | $(PY) $(T)/nw2md.py $(B)/md
+	@touch $@
+
+HTML_PAGES := $(B)/html/index.html $(B)/html/indexes.html $(B)/html/book.css \
+              $(foreach c,$(ALL_NW),$(B)/html/$(call slug,$(c)).html) \
+              $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html)
+PANDOC_HTML = $(PANDOC) -f markdown -t html5 -s --template $(T)/page.html \
+              --highlight-style $(HIGHLIGHT) --section-divs \
+              --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
+              -M book-title="$(TITLE)"
+
+html: $(HTML_PAGES)
+
+$(B)/html/book.css: $(TOOLS)
+	@mkdir -p $(@D)
+	cp $(T)/book.css $@
+
+$(B)/html/index.html: $(BOOK) $(MD)
+	@mkdir -p $(@D)
+	$(PANDOC_HTML) --metadata-file $(B)/md/toc.json $(BOOK) -o $@
+
+$(B)/html/indexes.html: $(MD)
+	@mkdir -p $(@D)
+	$(PANDOC_HTML) --metadata-file $(B)/md/indexes.json $(B)/md/indexes.md -o $@
+
+# chapter pages: numbered chapters keep the book's section numbers
+$(B)/html/%.html: $(MD)
+	@mkdir -p $(@D)
+	@n=$*; n=$${n%%-*}; case $$n in [0-9]*) num="--number-sections --number-offset=$$((10#$$n - 1))";; *) num="";; esac; \
+	echo "pandoc $*.md -> $@"; \
+	FIG_DIR=$(B)/html/fig FIG_URL=fig $(PANDOC_HTML) $$num --metadata-file $(B)/md/$*.json $(B)/md/$*.md -o $@
+
+# --- the PDF: one LaTeX book -------------------------------------------------------------
+pdf: $(B)/book.pdf
+
+$(B)/latex/book.tex: $(BOOK) $(MD)
+	@mkdir -p $(@D)
+	@printf '\n```{=latex}\n\\appendix\n```\n' > $(B)/md/_appendix.md
+	@printf '\n```{=latex}\n\\backmatter\n```\n' > $(B)/md/_backmatter.md
+	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(PANDOC) -f markdown -t latex -s \
+	  --top-level-division=chapter --number-sections --toc --toc-depth=1 \
+	  --highlight-style $(HIGHLIGHT) --include-in-header $(T)/book-header.tex \
+	  --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
+	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V fontsize=11pt \
+	  -V geometry=margin=2.5cm -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
+	  $(BOOK) $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
+	  $(if $(APPENDIX),$(B)/md/_appendix.md $(foreach c,$(APPENDIX),$(B)/md/$(call slug,$(c)).md)) \
+	  $(B)/md/_backmatter.md $(B)/md/indexes.md -o $@
+
+$(B)/book.pdf: $(B)/latex/book.tex
+	@cd $(B)/latex && for pass in 1 2; do \
+	  pdflatex -interaction=nonstopmode -halt-on-error book.tex > pdflatex.out 2>&1 \
+	  || { grep -A8 '^!' book.log || tail -30 pdflatex.out; echo "pdflatex failed: see $(B)/latex/book.log"; exit 1; }; \
+	done
+	@if grep -q '^! ' $(B)/latex/book.log; then grep -A8 '^!' $(B)/latex/book.log; exit 1; fi
+	@cp $(B)/latex/book.pdf $@
+	@echo "wrote $@"
+
+# --- the demo ----------------------------------------------------------------------------
+demo:
+	@prog=$(B)/stage$(LAST)/bin/$(DEMO); \
+	if [ -n "$(LAST)" ] && [ -x $$prog ]; then echo "--- $$prog"; timeout 60 $$prog; \
+	else echo "demo: $$prog does not exist yet (no chapter defines $(DEMO)); nothing to run"; fi
+
+# --- tests -------------------------------------------------------------------------------
+# STAGE=N: only stage N (tests of chapters 1..N). STAGE_DIR=dir: test dir/bin instead of ours.
+TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
+LINTS = \
+  --lint 'every used chunk is defined::$(PY) $(T)/tangle.py --out $$(mktemp -d) $(CHAPTERS) && $(PY) $(T)/tangle.py --out $$(mktemp -d) --roots "tools/.*" $(APPENDIX) >/dev/null' \
+  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^([^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
+  --lint 'tangled/ is fresh::d=$$(mktemp -d) && $(PY) $(T)/tangle.py --out $$d $(CHAPTERS) >/dev/null && diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
+  --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
+  --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf'
+
+test:
+	@.ci/deps
+	@$(MAKE) --no-print-directory test-run
+
+ifeq ($(STAGE_DIR),)
+test-run: $(addprefix stage,$(TEST_STAGES))
+endif
+test-run: $(TOOLS)
+	@$(PY) $(T)/runtests.py $(if $(STAGE),,$(LINTS)) --stages "$(TEST_STAGES)" \
+	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --build $(B) --tests tests
+
+check:
+	@.ci/deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(addprefix asan-stage,$(TEST_STAGES)) $(TOOLS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(PY) $(T)/runtests.py --stages "$(TEST_STAGES)" --build $(B)/asan --tests tests
+
+clean:
+	rm -rf $(B)
