@@ -86,11 +86,11 @@ $(B)/stage$(1)/changes.diff: $(B)/stage$(1)/.tangled $(2)
 	@mv $$@.tmp $$@
 
 stage$(1): $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff
-	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/stage$(1) \
+	@$$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/stage$(1) \
 	  CC='$(CC)' CFLAGS='$(CFLAGS)' LDLIBS='$(LDLIBS)'
 
 asan-stage$(1): $(B)/stage$(1)/.tangled
-	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/asan/stage$(1) \
+	@$$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(1)/src OUT=$(B)/asan/stage$(1) \
 	  CC='$(CC)' CFLAGS='$(ASAN_CFLAGS)' LDLIBS='$(LDLIBS)'
 
 $(B)/html/stage-$(1)/index.html: $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff $(TOOLS)
@@ -176,9 +176,9 @@ demo:
 # STAGE=N: only stage N (tests of chapters 1..N). STAGE_DIR=dir: test dir/bin instead of ours.
 TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
 LINTS = \
-  --lint 'every used chunk is defined::$(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$(mktemp -d) $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$(mktemp -d) --roots "tools/.*" $(APPENDIX) >/dev/null' \
+  --lint 'every used chunk is defined::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d/c $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$d/t --roots "tools/.*" $(APPENDIX) >/dev/null' \
   --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^([^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
-  --lint 'tangled/ is fresh::d=$$(mktemp -d) && $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
+  --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
   --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
   --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf'
 
