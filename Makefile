@@ -11,7 +11,7 @@ SHELL       := /bin/bash
 
 BOOK        := book.md
 CC          := gcc
-CFLAGS      := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -g
+CFLAGS      := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -g
 ASAN_CFLAGS := $(CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer
 LDLIBS      :=
 DEMO        := sleep_demo
