@@ -1,0 +1,89 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int listen_on(const char *host, int port)
+{
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    int one = 1;
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        fprintf(stderr, "blocking_echo: %s is not an IPv4 address\n", host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+        || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, 16) != 0) {
+        perror("blocking_echo");
+        if (fd != -1)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int port_of(int fd)
+{
+    struct sockaddr_in address;
+    socklen_t length = sizeof address;
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0)
+        return -1;
+    return ntohs(address.sin_port);
+}
+
+static int send_all(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t sent = send(fd, data, size, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0)
+            return -1;
+        data += sent;
+        size -= (size_t)sent;
+    }
+    return 0;
+}
+
+static void serve_one_client(int client)
+{
+    char buffer[1024];
+    ssize_t received;
+    while ((received = recv(client, buffer, sizeof buffer, 0)) != 0) {
+        if (received < 0 && errno == EINTR)
+            continue;
+        if (received < 0 || send_all(client, buffer, (size_t)received) != 0)
+            break;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *host = argc > 1 ? argv[1] : "127.0.0.1";
+    int port = argc > 2 ? atoi(argv[2]) : 7777;
+    int server = listen_on(host, port);
+    if (server == -1)
+        return 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("Server listening on %s:%d\n", host, port_of(server));
+    for (;;) {
+        struct sockaddr_in peer;
+        socklen_t length = sizeof peer;
+        int client = accept(server, (struct sockaddr *)&peer, &length);
+        if (client == -1) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            perror("blocking_echo: accept");
+            return 1;
+        }
+        printf("New connection from %s:%d\n", inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
+        serve_one_client(client);
+        close(client);
+        printf("Connection closed\n");
+    }
+}
+

@@ -1,0 +1,81 @@
+#include "loop.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *status_name(int status)
+{
+    return status == 0 ? "ok" : strerror(-status);
+}
+
+static void *quick(void *arg)
+{
+    (void)arg;
+    return "quick's result";
+}
+
+static void *sleeper(void *arg)
+{
+    const char *name = arg;
+    int status = async_sleep(10);
+    printf("%s: sleep returned %s\n", name, status_name(status));
+    return NULL;
+}
+
+static void *stubborn(void *arg)
+{
+    (void)arg;
+    int status = async_sleep(10);
+    printf("stubborn: first sleep returned %s, carries on\n", status_name(status));
+    status = async_sleep(0.01);
+    printf("stubborn: second sleep returned %s\n", status_name(status));
+    return NULL;
+}
+
+static void *busy(void *arg)
+{
+    (void)arg;
+    printf("busy: runs before it ever waits\n");
+    int status = async_sleep(0);
+    printf("busy: its first wait returned %s\n", status_name(status));
+    return NULL;
+}
+
+static void *cancel_cases(void *arg)
+{
+    (void)arg;
+    struct task *finished = task_hold(schedule(quick, NULL));
+    async_sleep(0);
+    printf("cancel a finished task: %s, result still \"%s\"\n", status_name(cancel(finished)),
+           (const char *)task_result(finished));
+    task_release(finished);
+
+    struct task *twice = task_hold(schedule(sleeper, "twice"));
+    async_sleep(0);
+    printf("cancel twice: %s, ", status_name(cancel(twice)));
+    printf("%s\n", status_name(cancel(twice)));
+    async_sleep(0);
+    task_release(twice);
+
+    struct task *catcher = schedule(stubborn, NULL);
+    async_sleep(0);
+    cancel(catcher);
+    async_sleep(0.05);
+
+    struct task *runnable = schedule(busy, NULL);
+    printf("cancel a task that has not run yet: %s\n", status_name(cancel(runnable)));
+    async_sleep(0.01);
+
+    printf("cancel myself: %s\n", status_name(cancel(task_current())));
+    printf("my next sleep returns %s\n", status_name(async_sleep(1)));
+    printf("and the one after that %s\n", status_name(async_sleep(0)));
+    printf("cancel NULL: %s\n", status_name(cancel(NULL)));
+    return NULL;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return event_loop(cancel_cases, NULL) == 0 ? 0 : 1;
+}

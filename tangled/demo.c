@@ -1,0 +1,196 @@
+#include "loop.h"
+#include "net.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *host = "127.0.0.1";
+static int port = 7777;
+
+/* ---- Sleep demo ---- */
+
+struct sleep_print_args {
+    double seconds;
+    const char *message;
+};
+
+static void *sleep_print(void *arg)
+{
+    struct sleep_print_args *args = arg;
+    async_sleep(args->seconds);
+    printf("%s\n", args->message);
+    return NULL;
+}
+
+static void demo_sleep(void)
+{
+    static struct sleep_print_args one = { 1, "One" }, two = { 2, "Two" };
+    printf("\n--- Sleep Demo ---\n");
+    printf("Start\n");
+    schedule(sleep_print, &one);
+    schedule(sleep_print, &two);
+    async_sleep(3);
+    printf("End sleep demo\n");
+}
+
+/* ---- Socket demo ---- */
+
+struct connection {
+    int sock;
+    struct endpoint addr;
+};
+
+static int trimmed(const char *data, ssize_t length)
+{
+    while (length > 0 && isspace((unsigned char)data[length - 1]))
+        length--;
+    return (int)length;
+}
+
+static void *echo_handler(void *arg)
+{
+    struct connection *client = arg;
+    char data[1024];
+    ssize_t length;
+    printf("New connection from %s:%d\n", client->addr.host, client->addr.port);
+    while ((length = async_recv(client->sock, data, sizeof data)) > 0) {
+        printf("Received from %s:%d: %.*s\n", client->addr.host, client->addr.port,
+               trimmed(data, length), data);
+        if (async_send(client->sock, data, (size_t)length) < 0)
+            break;
+    }
+    if (length < 0)
+        printf("Error handling client %s:%d: %s\n", client->addr.host, client->addr.port,
+               strerror((int)-length));
+    async_close(client->sock);
+    printf("Connection closed from %s:%d\n", client->addr.host, client->addr.port);
+    free(client);
+    return NULL;
+}
+
+static void *server(void *arg)
+{
+    (void)arg;
+    int server_sock = async_listen(host, port, 5);
+    if (server_sock < 0) {
+        printf("Server error: %s\n", strerror(-server_sock));
+        return NULL;
+    }
+    printf("Server listening on %s:%d\n", host, port);
+    for (;;) {
+        struct connection *client = malloc(sizeof *client);
+        if (client == NULL)
+            break;
+        client->sock = async_accept(server_sock, &client->addr);
+        if (client->sock < 0) {
+            free(client);
+            break;
+        }
+        schedule(echo_handler, client);
+    }
+    async_close(server_sock);
+    return NULL;
+}
+
+static const char *messages[] = {
+    "Hello from the client!",
+    "This is a test message",
+    "Goodbye!",
+};
+
+static void *client(void *arg)
+{
+    (void)arg;
+    char response[1024];
+    printf("Client connecting to %s:%d\n", host, port);
+    int sock = async_connect(host, port);
+    if (sock < 0) {
+        printf("Client error: %s\n", strerror(-sock));
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
+        printf("Client sending: %s\n", messages[i]);
+        async_send(sock, messages[i], strlen(messages[i]));
+        ssize_t length = async_recv(sock, response, sizeof response);
+        if (length <= 0)
+            break;
+        printf("Client received: %.*s\n", trimmed(response, length), response);
+        async_sleep(0.5);
+    }
+    printf("Client finished sending messages\n");
+    async_close(sock);
+    return NULL;
+}
+
+static void demo_socket(void)
+{
+    printf("\n--- Socket Demo ---\n");
+    struct task *server_task = task_hold(schedule(server, NULL));
+
+    async_sleep(0.1);
+
+    schedule(client, NULL);
+
+    async_sleep(5);
+    cancel(server_task);
+    task_release(server_task);
+    printf("Socket demo finished\n");
+}
+
+/* ---- Cancellation demo ---- */
+
+static void *long_running_task(void *arg)
+{
+    (void)arg;
+    printf("Long-running task started\n");
+    int count = 0;
+    for (;;) {
+        count++;
+        printf("Long-running task iteration %d\n", count);
+        if (async_sleep(1) == -ECANCELED) {
+            printf("Task was cancelled!\n");
+            break;
+        }
+    }
+    printf("Long-running task cleanup\n");
+    return NULL;
+}
+
+static void demo_cancellation(void)
+{
+    printf("\n--- Cancellation Demo ---\n");
+    printf("Starting a long-running task that will be cancelled\n");
+
+    struct task *task = task_hold(schedule(long_running_task, NULL));
+
+    async_sleep(3);
+
+    printf("Cancelling the task...\n");
+    cancel(task);
+    task_release(task);
+
+    async_sleep(1);
+    printf("Cancellation demo finished\n");
+}
+
+static void *demo_main(void *arg)
+{
+    (void)arg;
+    printf("Starting async-from-scratch demos\n");
+    demo_sleep();
+    demo_socket();
+    demo_cancellation();
+    printf("\nAll demos completed successfully!\n");
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        port = atoi(argv[1]);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return event_loop(demo_main, NULL) == 0 ? 0 : 1;
+}

@@ -1,0 +1,50 @@
+#include "loop.h"
+#include "net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct client_options {
+    const char *host;
+    int port;
+    char **messages;
+    int count;
+};
+
+static void *client(void *arg)
+{
+    struct client_options *options = arg;
+    char response[1024];
+    printf("Client connecting to %s:%d\n", options->host, options->port);
+    int sock = async_connect(options->host, options->port);
+    if (sock < 0) {
+        printf("Client error: %s\n", strerror(-sock));
+        return NULL;
+    }
+    for (int i = 0; i < options->count; i++) {
+        const char *message = options->messages[i];
+        printf("Client sending: %s\n", message);
+        if (async_send(sock, message, strlen(message)) < 0)
+            break;
+        ssize_t received = async_recv(sock, response, sizeof response);
+        if (received <= 0)
+            break;
+        printf("Client received: %.*s\n", (int)received, response);
+        async_sleep(0.5);
+    }
+    printf("Client finished sending messages\n");
+    async_close(sock);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: echo_client HOST PORT MESSAGE...\n");
+        return 2;
+    }
+    struct client_options options = { argv[1], atoi(argv[2]), argv + 3, argc - 3 };
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return event_loop(client, &options) == 0 ? 0 : 1;
+}

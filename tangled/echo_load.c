@@ -1,0 +1,141 @@
+#include "loop.h"
+#include "net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct load {
+    const char *host;
+    int port;
+    int clients;
+    int messages;
+    size_t big;
+    int finished;
+    int failed;
+};
+
+static struct load load;
+
+static int exchange_one(int fd, int client, int message)
+{
+    char sent[64], received[64];
+    int length = snprintf(sent, sizeof sent, "client %05d message %05d\n", client, message);
+    if (async_send(fd, sent, (size_t)length) != length)
+        return -1;
+    for (int have = 0; have < length;) {
+        ssize_t n = async_recv(fd, received + have, (size_t)(length - have));
+        if (n <= 0)
+            return -1;
+        have += (int)n;
+    }
+    return memcmp(sent, received, (size_t)length) == 0 ? 0 : -1;
+}
+
+static void *chatty_client(void *arg)
+{
+    int number = (int)(intptr_t)arg;
+    int fd = async_connect(load.host, load.port);
+    int ok = fd >= 0;
+    for (int i = 0; ok && i < load.messages; i++)
+        ok = exchange_one(fd, number, i) == 0;
+    if (fd >= 0)
+        async_close(fd);
+    if (ok)
+        load.finished++;
+    else
+        load.failed++;
+    return NULL;
+}
+
+static unsigned char pattern_byte(size_t offset)
+{
+    return (unsigned char)(offset * 31 + offset / 4096);
+}
+
+struct big_transfer {
+    int fd;
+    unsigned char *data;
+    size_t received;
+    int mismatches;
+};
+
+static void *big_writer(void *arg)
+{
+    struct big_transfer *transfer = arg;
+    if (async_send(transfer->fd, transfer->data, load.big) != (ssize_t)load.big)
+        load.failed++;
+    shutdown(transfer->fd, SHUT_WR);
+    return NULL;
+}
+
+static void *big_reader(void *arg)
+{
+    struct big_transfer *transfer = arg;
+    unsigned char buffer[16384];
+    ssize_t n;
+    while ((n = async_recv(transfer->fd, buffer, sizeof buffer)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            if (buffer[i] != pattern_byte(transfer->received + (size_t)i))
+                transfer->mismatches++;
+        transfer->received += (size_t)n;
+    }
+    async_close(transfer->fd);
+    if (transfer->received == load.big && transfer->mismatches == 0)
+        load.finished++;
+    else
+        load.failed++;
+    return NULL;
+}
+
+static void *start_big(void *arg)
+{
+    static struct big_transfer transfer;
+    (void)arg;
+    transfer.data = malloc(load.big);
+    if (transfer.data == NULL)
+        return NULL;
+    for (size_t i = 0; i < load.big; i++)
+        transfer.data[i] = pattern_byte(i);
+    transfer.fd = async_connect(load.host, load.port);
+    if (transfer.fd < 0) {
+        load.failed++;
+        free(transfer.data);
+        return NULL;
+    }
+    schedule(big_reader, &transfer);
+    big_writer(&transfer);
+    while (load.finished + load.failed == 0)
+        async_sleep(0.01);
+    free(transfer.data);
+    return NULL;
+}
+
+static void *start_clients(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < load.clients; i++)
+        schedule(chatty_client, (void *)(intptr_t)i);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 5 && strcmp(argv[1], "--big") == 0) {
+        load = (struct load){ .host = argv[3], .port = atoi(argv[4]), .big = strtoul(argv[2], NULL, 10) };
+        event_loop(start_big, NULL);
+        printf("%zu bytes echoed: %s\n", load.big, load.finished == 1 ? "identical" : "DIFFERENT");
+        return load.finished == 1 ? 0 : 1;
+    }
+    if (argc != 5) {
+        fprintf(stderr, "usage: echo_load HOST PORT CLIENTS MESSAGES | echo_load --big BYTES HOST PORT\n");
+        return 2;
+    }
+    load = (struct load){ .host = argv[1], .port = atoi(argv[2]),
+                          .clients = atoi(argv[3]), .messages = atoi(argv[4]) };
+    event_loop(start_clients, NULL);
+    printf("%d clients x %d messages: %d clients got every byte back, %d failed\n",
+           load.clients, load.messages, load.finished, load.failed);
+    return load.failed == 0 && load.finished == load.clients ? 0 : 1;
+}

@@ -1,0 +1,107 @@
+#include "loop.h"
+#include "net.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+struct client {
+    int fd;
+    struct endpoint address;
+};
+
+struct server_options {
+    const char *host;
+    int port;
+};
+
+static int quiet;
+
+static int text_length_without_trailing_space(const char *text, ssize_t length)
+{
+    while (length > 0 && isspace((unsigned char)text[length - 1]))
+        length--;
+    return (int)length;
+}
+
+static void *echo_handler(void *arg)
+{
+    struct client *client = arg;
+    char data[1024];
+    ssize_t received;
+    if (!quiet)
+        printf("New connection from %s:%d\n", client->address.host, client->address.port);
+    while ((received = async_recv(client->fd, data, sizeof data)) > 0) {
+        if (!quiet)
+            printf("Received from %s:%d: %.*s\n", client->address.host, client->address.port,
+               text_length_without_trailing_space(data, received), data);
+        if (async_send(client->fd, data, (size_t)received) < 0)
+            break;
+    }
+    async_close(client->fd);
+    if (!quiet)
+        printf("Connection closed from %s:%d\n", client->address.host, client->address.port);
+    free(client);
+    return NULL;
+}
+
+static void *server(void *arg)
+{
+    struct server_options *options = arg;
+    int server_fd = async_listen(options->host, options->port, 128);
+    if (server_fd < 0) {
+        fprintf(stderr, "Server error: %s\n", strerror(-server_fd));
+        return NULL;
+    }
+    struct endpoint local;
+    socket_local_endpoint(server_fd, &local);
+    printf("Server listening on %s:%d\n", local.host, local.port);
+    for (;;) {
+        struct client *client = malloc(sizeof *client);
+        if (client == NULL)
+            break;
+        client->fd = async_accept(server_fd, &client->address);
+        if (client->fd < 0) {
+            fprintf(stderr, "Server error: %s\n", strerror(-client->fd));
+            free(client);
+            break;
+        }
+        schedule(echo_handler, client);
+    }
+    async_close(server_fd);
+    return NULL;
+}
+
+static int limit_open_files(const char *text)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return -1;
+    limit.rlim_cur = (rlim_t)atoi(text);
+    return setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+int main(int argc, char **argv)
+{
+    struct server_options options = { "127.0.0.1", 7777 };
+    int option;
+    while ((option = getopt(argc, argv, "qn:")) != -1) {
+        if (option == 'q') {
+            quiet = 1;
+        } else if (option == 'n' && limit_open_files(optarg) == 0) {
+            continue;
+        } else {
+            fprintf(stderr, "usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n");
+            return 2;
+        }
+    }
+    if (optind < argc)
+        options.host = argv[optind++];
+    if (optind < argc)
+        options.port = atoi(argv[optind++]);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return event_loop(server, &options) == 0 ? 0 : 1;
+}
