@@ -83,6 +83,7 @@ $(B)/stage$(1)/.tangled: $(call upto,$(1)) $(TOOLS)
 
 $(B)/stage$(1)/changes.diff: $(B)/stage$(1)/.tangled $(2)
 	@diff -ruN $(3) $(B)/stage$(1)/code > $$@.tmp; test $$$$? -le 1
+	@sed -i -E 's/^((---|\+\+\+) [^\t]*)\t.*/\1/' $$@.tmp
 	@mv $$@.tmp $$@
 
 stage$(1): $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff
