@@ -38,7 +38,7 @@ upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $
 slug         = $(basename $(notdir $(1)))
 
 .PHONY: all everything deps tools tangled stages html pdf demo test test-run check check-run \
-        clean $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
+        clean selftest $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
 
 all: deps
 	@$(MAKE) --no-print-directory everything
@@ -204,3 +204,7 @@ check-run: $(addprefix asan-stage,$(TEST_STAGES)) $(TOOLS)
 
 clean:
 	rm -rf $(B)
+
+# the machinery's own test: a tiny fixture book built and tested in a temporary directory
+selftest:
+	@tests/fixtures/selftest/run
