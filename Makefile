@@ -6,6 +6,7 @@
 #   make html | pdf | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
+export PYTHONUTF8 := 1
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
