@@ -153,3 +153,11 @@ Client error: Connection refused"
     assert_output "Client connecting to no-such-host.invalid:7
 Client error: No route to host"
 }
+
+@test "async_close wakes a task waiting on the socket before its number can be reused" {
+    require_program close_reuse
+    run_with_timeout 10 "$BIN/close_reuse"
+    assert_success
+    assert_output "closer: closed the waiter's socket; a new one got the same number: yes
+waiter: woke with Bad file descriptor"
+}
