@@ -3,10 +3,12 @@
 # Every test runs build/stageN/bin/spawn_order, whose output is a transcript of the
 # order in which the loop ran its tasks. Each test pins one rule of the seed's loop.
 load helpers
+bats_require_minimum_version 1.5.0
 
+# Only standard output is the transcript: a sanitizer build may warn on standard error.
 setup() {
     require_program spawn_order
-    run_with_timeout 10 "$BIN/spawn_order"
+    run --separate-stderr timeout --kill-after=2 10 "$BIN/spawn_order"
 }
 
 # line_of TEXT: print the index of the first output line that is exactly TEXT.
