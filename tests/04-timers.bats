@@ -182,7 +182,7 @@ check_sleep_demo_times() {
 
 @test "sleep_edges: EINVAL for negative and NaN, sleep(0) works, no early wake after work, a huge sleep neither overflows nor ends" {
     require_program sleep_edges
-    run timeout --kill-after=2 2.5 "$BIN/sleep_edges"
+    run --separate-stderr timeout --kill-after=2 2.5 "$BIN/sleep_edges"
     # Still asleep when timeout(1) kills it: status 124.
     assert_equal "$status" 124
     assert_output "$(printf '%s\n' \
