@@ -74,10 +74,11 @@ Connection closed from $peer"
     # 2. Freeze the server, connect, send, close: by the time the server runs again the
     #    client is gone, so its echo meets a closed socket and the next send gets EPIPE.
     #    Without MSG_NOSIGNAL that send raises SIGPIPE and the process dies.
+    local fd
     kill -STOP "$SERVER_PID"
-    exec 4<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
-    head -c 100000 /dev/zero >&4 || true
-    exec 4>&-
+    exec {fd}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+    head -c 100000 /dev/zero >&"$fd" || true
+    exec {fd}>&-
     kill -CONT "$SERVER_PID"
     sleep 0.3
     kill -0 "$SERVER_PID" || fail "the server died: $(cat "$SERVER_OUT")"
