@@ -15,7 +15,7 @@ CC          := gcc
 CFLAGS      := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -g
 ASAN_CFLAGS := $(CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer
 LDLIBS      :=
-DEMO        := sleep_demo
+DEMO        := demo
 PY          := python3
 NOWEB       := /usr/lib/noweb
 PANDOC      := pandoc
