@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# Chapter 8: the seed's demo program in C (build/stageN/bin/demo). The demo takes about
+# 12 s, so it runs once, in setup_file, and every test looks at that one run.
+load helpers
+bats_require_minimum_version 1.5.0
+
+# The seed's transcript as the book's loop prints it, with the server's port written as
+# 7777 (the demo's default) and the client's port, which the kernel picks, as NNNNN.
+# It differs from the seed's demo_output.txt in exactly two places, both fixes:
+# "Server listening" now comes before "Client connecting" (NOTES 5), and "Task was
+# cancelled!" and "Long-running task cleanup" appear where the task is cancelled (NOTES 1).
+expected_transcript() {
+    cat <<'EOF'
+Starting async-from-scratch demos
+
+--- Sleep Demo ---
+Start
+One
+Two
+End sleep demo
+
+--- Socket Demo ---
+Server listening on 127.0.0.1:7777
+Client connecting to 127.0.0.1:7777
+Client sending: Hello from the client!
+New connection from 127.0.0.1:NNNNN
+Received from 127.0.0.1:NNNNN: Hello from the client!
+Client received: Hello from the client!
+Client sending: This is a test message
+Received from 127.0.0.1:NNNNN: This is a test message
+Client received: This is a test message
+Client sending: Goodbye!
+Received from 127.0.0.1:NNNNN: Goodbye!
+Client received: Goodbye!
+Client finished sending messages
+Connection closed from 127.0.0.1:NNNNN
+Socket demo finished
+
+--- Cancellation Demo ---
+Starting a long-running task that will be cancelled
+Long-running task started
+Long-running task iteration 1
+Long-running task iteration 2
+Long-running task iteration 3
+Cancelling the task...
+Task was cancelled!
+Long-running task cleanup
+Cancellation demo finished
+
+All demos completed successfully!
+EOF
+}
+
+# A random high port that nothing listens on right now.
+free_port() {
+    local port
+    for _ in $(seq 20); do
+        port=$(( 20000 + RANDOM % 30000 ))
+        if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+setup_file() {
+    [ -x "$BIN/demo" ] || return 0          # each test reports the missing program
+    DEMO_PORT=$(free_port)
+    export DEMO_PORT
+    local start end
+    start=$(date +%s%N)
+    timeout --kill-after=2 60 "$BIN/demo" "$DEMO_PORT" \
+        > "$BATS_FILE_TMPDIR/demo.out" 2> "$BATS_FILE_TMPDIR/demo.err" 3>&-
+    echo $? > "$BATS_FILE_TMPDIR/demo.status"
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 )) > "$BATS_FILE_TMPDIR/demo.ms"
+}
+
+setup() {
+    require_program demo
+}
+
+# The demo's output with its ports normalised, as in expected_transcript.
+normalised_output() {
+    sed -E -e "s/127\.0\.0\.1:$DEMO_PORT\$/127.0.0.1:7777/" \
+           -e 't' \
+           -e 's/127\.0\.0\.1:[0-9]{1,5}/127.0.0.1:NNNNN/' \
+        "$BATS_FILE_TMPDIR/demo.out"
+}
+
+@test "demo exits with status 0 and writes nothing to stderr" {
+    run cat "$BATS_FILE_TMPDIR/demo.status"
+    assert_output 0
+    run cat "$BATS_FILE_TMPDIR/demo.err"
+    assert_output ""
+}
+
+@test "demo prints the seed's transcript, with the book's two fixes, line for line" {
+    run normalised_output
+    assert_equal "$output" "$(expected_transcript)"
+}
+
+@test "the server listens before the client connects (seed NOTES 5)" {
+    run grep -n -e '^Server listening' -e '^Client connecting' "$BATS_FILE_TMPDIR/demo.out"
+    assert_line --index 0 --regexp ':Server listening on 127\.0\.0\.1:[0-9]+$'
+    assert_line --index 1 --regexp ':Client connecting to 127\.0\.0\.1:[0-9]+$'
+}
+
+@test "the cancelled task reports and cleans up in place, before the demo moves on (NOTES 1)" {
+    run sed -n '/^Cancelling the task/,$p' "$BATS_FILE_TMPDIR/demo.out"
+    assert_line --index 0 "Cancelling the task..."
+    assert_line --index 1 "Task was cancelled!"
+    assert_line --index 2 "Long-running task cleanup"
+    assert_line --index 3 "Cancellation demo finished"
+    # Exactly once each: a lost or repeated cancellation shows up here.
+    run grep -c -e '^Task was cancelled!$' -e '^Long-running task cleanup$' \
+        "$BATS_FILE_TMPDIR/demo.out"
+    assert_output 2
+}
+
+@test "one client connection serves all three messages (one client port throughout)" {
+    run bash -c "grep -oE '^(New connection from|Received from|Connection closed from) 127\.0\.0\.1:[0-9]+' \
+        '$BATS_FILE_TMPDIR/demo.out' | sed 's/.*://' | sort -u"
+    assert_success
+    assert_equal "${#lines[@]}" 1
+    [ "${lines[0]}" != "$DEMO_PORT" ] || fail "the client's port is the server's port"
+}
+
+@test "the whole demo takes about 12 s: at least 11 s, under 30 s" {
+    # 3 s of sleep demo + 5.1 s of socket demo + 4 s of cancellation demo = 12.1 s.
+    local ms
+    ms=$(cat "$BATS_FILE_TMPDIR/demo.ms")
+    (( ms >= 11000 )) || fail "the demo took only $ms ms: some sleep ended early"
+    (( ms < 30000 )) || fail "the demo took $ms ms"
+}
