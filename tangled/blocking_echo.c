@@ -9,15 +9,18 @@
 
 static int listen_on(const char *host, int port)
 {
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    struct sockaddr_in address = { .sin_family = AF_INET,
+                                   .sin_port = htons((uint16_t)port) };
     int one = 1;
     if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
         fprintf(stderr, "blocking_echo: %s is not an IPv4 address\n", host);
         return -1;
     }
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
-        || bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, 16) != 0) {
+    if (fd == -1
+        || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+        || bind(fd, (struct sockaddr *)&address, sizeof address) != 0
+        || listen(fd, 16) != 0) {
         perror("blocking_echo");
         if (fd != -1)
             close(fd);
@@ -61,29 +64,52 @@ static void serve_one_client(int client)
     }
 }
 
+static int serve_next_client(int server)
+{
+    struct sockaddr_in peer;
+    socklen_t length = sizeof peer;
+    int client = accept(server, (struct sockaddr *)&peer, &length);
+    if (client == -1)
+        return errno == EINTR || errno == ECONNABORTED ? 0 : -1;
+    printf("New connection from %s:%d\n",
+           inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
+    serve_one_client(client);
+    close(client);
+    printf("Connection closed\n");
+    return 0;
+}
+
+static int parse_port(const char *text)
+{
+    char *end;
+    errno = 0;
+    long port = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0'
+        || port < 0 || port > 65535) {
+        fprintf(stderr, "blocking_echo: %s is not a port number\n", text);
+        return -1;
+    }
+    return (int)port;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 3) {
+        fprintf(stderr, "usage: blocking_echo [HOST [PORT]]\n");
+        return 2;
+    }
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = argc > 2 ? atoi(argv[2]) : 7777;
-    int server = listen_on(host, port);
+    int port = argc > 2 ? parse_port(argv[2]) : 7777;
+    int server = port < 0 ? -1 : listen_on(host, port);
     if (server == -1)
         return 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("Server listening on %s:%d\n", host, port_of(server));
     for (;;) {
-        struct sockaddr_in peer;
-        socklen_t length = sizeof peer;
-        int client = accept(server, (struct sockaddr *)&peer, &length);
-        if (client == -1) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
+        if (serve_next_client(server) != 0) {
             perror("blocking_echo: accept");
             return 1;
         }
-        printf("New connection from %s:%d\n", inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
-        serve_one_client(client);
-        close(client);
-        printf("Connection closed\n");
     }
 }
 

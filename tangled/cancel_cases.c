@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *status_name(int status)
 {
@@ -20,6 +21,14 @@ static void *sleeper(void *arg)
     const char *name = arg;
     int status = async_sleep(10);
     printf("%s: sleep returned %s\n", name, status_name(status));
+    return NULL;
+}
+
+static void *reader(void *arg)
+{
+    int *fd = arg;
+    int status = await_readable(*fd);
+    printf("reader: its wait for the pipe returned %s\n", status_name(status));
     return NULL;
 }
 
@@ -57,7 +66,15 @@ static void *cancel_cases(void *arg)
     printf("%s\n", status_name(cancel(twice)));
     async_sleep(0);
     task_release(twice);
-
+    int ends[2];
+    if (pipe(ends) != 0)
+        return "pipe failed";
+    struct task *watcher = schedule(reader, &ends[0]);
+    async_sleep(0);
+    printf("cancel a task waiting on a pipe: %s\n", status_name(cancel(watcher)));
+    async_sleep(0);
+    close(ends[0]);
+    close(ends[1]);
     struct task *catcher = schedule(stubborn, NULL);
     async_sleep(0);
     cancel(catcher);
@@ -66,7 +83,6 @@ static void *cancel_cases(void *arg)
     struct task *runnable = schedule(busy, NULL);
     printf("cancel a task that has not run yet: %s\n", status_name(cancel(runnable)));
     async_sleep(0.01);
-
     printf("cancel myself: %s\n", status_name(cancel(task_current())));
     printf("my next sleep returns %s\n", status_name(async_sleep(1)));
     printf("and the one after that %s\n", status_name(async_sleep(0)));

@@ -22,7 +22,8 @@ static int count_open_fds(void)
 
 static void say_how_it_ended(const char *who, long status)
 {
-    printf("%s: woke with %s, cleans up\n", who, status == 0 ? "ok" : strerror((int)-status));
+    printf("%s: woke with %s, cleans up\n", who,
+           status == 0 ? "ok" : strerror((int)-status));
 }
 
 static void *sleeper(void *arg)

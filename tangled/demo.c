@@ -10,8 +10,6 @@
 static const char *host = "127.0.0.1";
 static int port = 7777;
 
-/* ---- Sleep demo ---- */
-
 struct sleep_print_args {
     double seconds;
     const char *message;
@@ -36,8 +34,6 @@ static void demo_sleep(void)
     printf("End sleep demo\n");
 }
 
-/* ---- Socket demo ---- */
-
 struct connection {
     int sock;
     struct endpoint addr;
@@ -53,20 +49,22 @@ static int trimmed(const char *data, ssize_t length)
 static void *echo_handler(void *arg)
 {
     struct connection *client = arg;
+    const char *peer = client->addr.host;
+    int peer_port = client->addr.port;
     char data[1024];
     ssize_t length;
-    printf("New connection from %s:%d\n", client->addr.host, client->addr.port);
+    printf("New connection from %s:%d\n", peer, peer_port);
     while ((length = async_recv(client->sock, data, sizeof data)) > 0) {
-        printf("Received from %s:%d: %.*s\n", client->addr.host, client->addr.port,
+        printf("Received from %s:%d: %.*s\n", peer, peer_port,
                trimmed(data, length), data);
         if (async_send(client->sock, data, (size_t)length) < 0)
             break;
     }
     if (length < 0)
-        printf("Error handling client %s:%d: %s\n", client->addr.host, client->addr.port,
+        printf("Error handling client %s:%d: %s\n", peer, peer_port,
                strerror((int)-length));
     async_close(client->sock);
-    printf("Connection closed from %s:%d\n", client->addr.host, client->addr.port);
+    printf("Connection closed from %s:%d\n", peer, peer_port);
     free(client);
     return NULL;
 }
@@ -101,26 +99,41 @@ static const char *messages[] = {
     "Goodbye!",
 };
 
+static int send_messages(int sock)
+{
+    char response[1024];
+    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
+        printf("Client sending: %s\n", messages[i]);
+        ssize_t status = async_send(sock, messages[i], strlen(messages[i]));
+        if (status >= 0)
+            status = async_recv(sock, response, sizeof response);
+        if (status == 0)
+            return -ECONNRESET;
+        if (status < 0)
+            return (int)status;
+        printf("Client received: %.*s\n", trimmed(response, status),
+               response);
+        int slept = async_sleep(0.5);
+        if (slept < 0)
+            return slept;
+    }
+    return 0;
+}
+
 static void *client(void *arg)
 {
     (void)arg;
-    char response[1024];
     printf("Client connecting to %s:%d\n", host, port);
     int sock = async_connect(host, port);
     if (sock < 0) {
         printf("Client error: %s\n", strerror(-sock));
         return NULL;
     }
-    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
-        printf("Client sending: %s\n", messages[i]);
-        async_send(sock, messages[i], strlen(messages[i]));
-        ssize_t length = async_recv(sock, response, sizeof response);
-        if (length <= 0)
-            break;
-        printf("Client received: %.*s\n", trimmed(response, length), response);
-        async_sleep(0.5);
-    }
-    printf("Client finished sending messages\n");
+    int status = send_messages(sock);
+    if (status == 0)
+        printf("Client finished sending messages\n");
+    else
+        printf("Client error: %s\n", strerror(-status));
     async_close(sock);
     return NULL;
 }
@@ -139,8 +152,6 @@ static void demo_socket(void)
     task_release(server_task);
     printf("Socket demo finished\n");
 }
-
-/* ---- Cancellation demo ---- */
 
 static void *long_running_task(void *arg)
 {

@@ -21,7 +21,8 @@ static struct load load;
 static int exchange_one(int fd, int client, int message)
 {
     char sent[64], received[64];
-    int length = snprintf(sent, sizeof sent, "client %05d message %05d\n", client, message);
+    int length = snprintf(sent, sizeof sent, "client %05d message %05d\n",
+                          client, message);
     if (async_send(fd, sent, (size_t)length) != length)
         return -1;
     for (int have = 0; have < length;) {
@@ -123,13 +124,16 @@ static void *start_clients(void *arg)
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--big") == 0) {
-        load = (struct load){ .host = argv[3], .port = atoi(argv[4]), .big = strtoul(argv[2], NULL, 10) };
+        load = (struct load){ .host = argv[3], .port = atoi(argv[4]),
+                              .big = strtoul(argv[2], NULL, 10) };
         event_loop(start_big, NULL);
-        printf("%zu bytes echoed: %s\n", load.big, load.finished == 1 ? "identical" : "DIFFERENT");
+        printf("%zu bytes echoed: %s\n", load.big,
+               load.finished == 1 ? "identical" : "DIFFERENT");
         return load.finished == 1 ? 0 : 1;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: echo_load HOST PORT CLIENTS MESSAGES | echo_load --big BYTES HOST PORT\n");
+        fputs("usage: echo_load HOST PORT CLIENTS MESSAGES\n"
+              "       echo_load --big BYTES HOST PORT\n", stderr);
         return 2;
     }
     load = (struct load){ .host = argv[1], .port = atoi(argv[2]),

@@ -32,18 +32,20 @@ static void *echo_handler(void *arg)
     struct client *client = arg;
     char data[1024];
     ssize_t received;
+    const char *host = client->address.host;
+    int port = client->address.port;
     if (!quiet)
-        printf("New connection from %s:%d\n", client->address.host, client->address.port);
+        printf("New connection from %s:%d\n", host, port);
     while ((received = async_recv(client->fd, data, sizeof data)) > 0) {
         if (!quiet)
-            printf("Received from %s:%d: %.*s\n", client->address.host, client->address.port,
-               text_length_without_trailing_space(data, received), data);
+            printf("Received from %s:%d: %.*s\n", host, port,
+                   text_length_without_trailing_space(data, received), data);
         if (async_send(client->fd, data, (size_t)received) < 0)
             break;
     }
     async_close(client->fd);
     if (!quiet)
-        printf("Connection closed from %s:%d\n", client->address.host, client->address.port);
+        printf("Connection closed from %s:%d\n", host, port);
     free(client);
     return NULL;
 }
@@ -94,7 +96,8 @@ int main(int argc, char **argv)
         } else if (option == 'n' && limit_open_files(optarg) == 0) {
             continue;
         } else {
-            fprintf(stderr, "usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n");
+            fputs("usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n",
+                  stderr);
             return 2;
         }
     }

@@ -6,8 +6,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int ends[2];
-
 static ssize_t read_some(int fd, char *buffer, size_t size)
 {
     for (;;) {
@@ -21,6 +19,8 @@ static ssize_t read_some(int fd, char *buffer, size_t size)
             return status;
     }
 }
+
+static int ends[2];
 
 static void *speaker(void *arg)
 {
@@ -58,14 +58,59 @@ static void *talk(void *arg)
     return NULL;
 }
 
+static int bell[2];
+
+static void *bell_watcher(void *arg)
+{
+    const char *name = arg;
+    int status = await_readable(bell[1]);
+    if (status != 0) {
+        printf("%s: %s\n", name, strerror(-status));
+        return NULL;
+    }
+    char byte;
+    if (read(bell[1], &byte, 1) == 1)
+        printf("%s: woken, reads '%c'\n", name, byte);
+    else
+        printf("%s: woken, but read says: %s\n", name, strerror(errno));
+    return NULL;
+}
+
+static void *ringer(void *arg)
+{
+    (void)arg;
+    printf("ringer: writes one byte\n");
+    if (write(bell[0], "!", 1) != 1)
+        return "write failed";
+    return NULL;
+}
+
+static void *ring(void *arg)
+{
+    (void)arg;
+    schedule(bell_watcher, "first watcher");
+    schedule(bell_watcher, "second watcher");
+    async_sleep(0.02);
+    schedule(ringer, NULL);
+    return NULL;
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) != 0) {
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) != 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM, 0, bell) != 0) {
         perror("socketpair");
         return 1;
     }
-    fd_set_nonblocking(ends[0]);
-    fd_set_nonblocking(ends[1]);
-    return event_loop(talk, NULL) == 0 ? 0 : 1;
+    for (int i = 0; i < 2; i++) {
+        fd_set_nonblocking(ends[i]);
+        fd_set_nonblocking(bell[i]);
+    }
+    int status = event_loop(talk, NULL);
+    if (status == 0)
+        status = event_loop(ring, NULL);
+    close(bell[0]);
+    close(bell[1]);
+    return status == 0 ? 0 : 1;
 }

@@ -33,13 +33,14 @@ static struct task *loop_spawn(struct loop *loop, task_fn *fn, void *arg)
 
 struct task *task_hold(struct task *task)
 {
-    task->refs++;
+    if (task != NULL)
+        task->refs++;
     return task;
 }
 
 void task_release(struct task *task)
 {
-    if (--task->refs == 0)
+    if (task != NULL && --task->refs == 0)
         task_destroy(task);
 }
 
@@ -63,7 +64,8 @@ static void loop_wake_expired_timers(struct loop *loop)
 {
     struct timer *timer;
     loop->now = clock_now();
-    while ((timer = timer_heap_peek(&loop->timers)) != NULL && timer->deadline <= loop->now) {
+    while ((timer = timer_heap_peek(&loop->timers)) != NULL &&
+           timer->deadline <= loop->now) {
         timer_heap_pop(&loop->timers);
         loop_make_runnable(loop, timer->task, 0);
     }
@@ -95,13 +97,18 @@ static void loop_unwatch(struct loop *loop, struct task *task)
     loop->watcher_count--;
 }
 
+static bool fd_is_open(int fd)
+{
+    return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
+
 static void loop_fail_watchers_if(struct loop *loop, int fd, int status)
 {
     struct task *task = loop->watchers;
     while (task != NULL) {
         struct task *next = task->watch_next;
         int watched = task->request->fd;
-        if (fd == watched || (fd < 0 && fcntl(watched, F_GETFD) == -1 && errno == EBADF)) {
+        if (watched == fd || (fd < 0 && !fd_is_open(watched))) {
             loop_unwatch(loop, task);
             loop_make_runnable(loop, task, status);
         }
@@ -133,7 +140,8 @@ static void loop_handle_schedule(struct loop *loop, struct task *task, struct re
     loop_resume_first(loop, task, request->task != NULL ? 0 : -ENOMEM);
 }
 
-static void loop_handle_timeout(struct loop *loop, struct task *task, struct request *request)
+static void loop_handle_timeout(struct loop *loop, struct task *task,
+                                struct request *request)
 {
     if (!(request->seconds >= 0)) {
         loop_resume_first(loop, task, -EINVAL);
@@ -147,11 +155,6 @@ static void loop_handle_timeout(struct loop *loop, struct task *task, struct req
         return;
     }
     task->state = TASK_WAITING;
-}
-
-static bool fd_is_open(int fd)
-{
-    return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
 static void loop_handle_watch(struct loop *loop, struct task *task, struct request *request)
@@ -168,7 +171,8 @@ static void loop_handle_watch(struct loop *loop, struct task *task, struct reque
     task->state = TASK_WAITING;
 }
 
-static void loop_handle_cancel(struct loop *loop, struct task *task, struct request *request)
+static void loop_handle_cancel(struct loop *loop, struct task *task,
+                               struct request *request)
 {
     struct task *target = request->task;
     if (target == NULL) {
@@ -180,6 +184,8 @@ static void loop_handle_cancel(struct loop *loop, struct task *task, struct requ
         if (target->state == TASK_WAITING) {
             loop_stop_waiting(loop, target);
             loop_make_runnable(loop, target, -ECANCELED);
+        } else if (target->state == TASK_RUNNABLE && target->request != NULL) {
+            target->resume_status = -ECANCELED;     /* woken, but not yet told */
         }
     }
     loop_resume_first(loop, task, 0);
@@ -331,6 +337,8 @@ int await(struct request *request)
     struct task *task = task_current();
     if (task == NULL)
         return -EPERM;
+    if (request == NULL)
+        return -EINVAL;
     if (task->cancel_pending) {
         task->cancel_pending = false;
         return -ECANCELED;

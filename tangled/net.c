@@ -33,7 +33,8 @@ static int socket_prepare(int fd)
     return status;
 }
 
-static int endpoint_from_address(const struct sockaddr *address, struct endpoint *endpoint)
+static int endpoint_from_address(const struct sockaddr *address,
+                                 struct endpoint *endpoint)
 {
     const void *ip;
     if (address->sa_family == AF_INET) {
@@ -47,7 +48,7 @@ static int endpoint_from_address(const struct sockaddr *address, struct endpoint
     } else {
         return -EAFNOSUPPORT;
     }
-    if (inet_ntop(address->sa_family, ip, endpoint->host, sizeof endpoint->host) == NULL)
+    if (!inet_ntop(address->sa_family, ip, endpoint->host, sizeof endpoint->host))
         return -errno;
     return 0;
 }
@@ -104,7 +105,7 @@ int async_connect(const char *host, int port)
     int status = resolve(host, port, 0, &results);
     if (status != 0)
         return status;
-    for (struct addrinfo *address = results; address != NULL; address = address->ai_next) {
+    for (struct addrinfo *address = results; address; address = address->ai_next) {
         status = connect_one(address);
         if (status >= 0 || status == -ECANCELED)
             break;
@@ -139,7 +140,7 @@ int async_listen(const char *host, int port, int backlog)
     int status = resolve(host, port, AI_PASSIVE, &results);
     if (status != 0)
         return status;
-    for (struct addrinfo *address = results; address != NULL; address = address->ai_next) {
+    for (struct addrinfo *address = results; address; address = address->ai_next) {
         status = listen_one(address, backlog);
         if (status >= 0)
             break;
@@ -148,6 +149,9 @@ int async_listen(const char *host, int port, int backlog)
     return status;
 }
 
+/* Returns 0 if it took a connection and closed it, else the errno of accept
+   (EAGAIN: nothing was queued). Linux says EMFILE before it looks at the queue,
+   so only this accept, made with the spare closed, tells whether one was waiting. */
 static int refuse_one_connection(int server_fd)
 {
     if (spare_fd == -1)
@@ -161,7 +165,8 @@ static int refuse_one_connection(int server_fd)
     return error;
 }
 
-static int accepted(int fd, const struct sockaddr_storage *address, struct endpoint *peer)
+static int finish_accept(int fd, const struct sockaddr_storage *address,
+                         struct endpoint *peer)
 {
     int status = socket_prepare(fd);
     if (status == 0 && peer != NULL)
@@ -180,7 +185,7 @@ int async_accept(int server_fd, struct endpoint *peer)
         socklen_t length = sizeof address;
         int fd = accept(server_fd, (struct sockaddr *)&address, &length);
         if (fd != -1)
-            return accepted(fd, &address, peer);
+            return finish_accept(fd, &address, peer);
         int error = errno;
         if (error == EMFILE || error == ENFILE)
             error = refuse_one_connection(server_fd);

@@ -4,45 +4,65 @@
 #include <stdio.h>
 #include <string.h>
 
-static void *child(void *arg)
+static struct task *task_a;
+
+static void *child_task(void *arg)
 {
     const char *name = arg;
     printf("%s runs\n", name);
     return arg;
 }
 
-static void *parent(void *arg)
+static void *parent_task(void *arg)
 {
+    static char *const children[] = { "C", "D", "E" };
     const char *name = arg;
     printf("%s starts\n", name);
-    schedule(child, "C");
-    printf("%s scheduled C\n", name);
+    for (int i = 0; i < 3; i++) {
+        schedule(child_task, children[i]);
+        printf("%s scheduled %s\n", name, children[i]);
+    }
     printf("%s ends\n", name);
     return "A's result";
 }
 
-static struct task *task_a;
+static void *observer(void *arg)
+{
+    const char *name = arg;
+    printf("%s runs\n", name);
+    printf("%s sees A done: %s, its stack freed: %s\n", name,
+           task_is_done(task_a) ? "yes" : "no", task_a->stack == NULL ? "yes" : "no");
+    return arg;
+}
 
 static void *main_task(void *arg)
 {
     (void)arg;
     printf("main starts\n");
-    task_a = task_hold(schedule(parent, "A"));
+    task_a = task_hold(schedule(parent_task, "A"));
+    if (task_a == NULL) {
+        printf("main cannot schedule A: %s\n", strerror(errno));
+        return NULL;
+    }
     printf("main scheduled A\n");
-    schedule(child, "B");
+    schedule(observer, "B");
     printf("main scheduled B\n");
     struct request nonsense = { .kind = (enum request_kind)42 };
     printf("main awaits a request of unknown kind: %s\n", strerror(-await(&nonsense)));
+    printf("main starts a loop inside a task: %s\n", strerror(-event_loop(child_task, "Y")));
+    printf("main sees A done: %s\n", task_is_done(task_a) ? "yes" : "no");
     printf("main ends\n");
     return NULL;
 }
 
 int main(void)
 {
-    struct request request = { .kind = REQUEST_SCHEDULE, .fn = child, .arg = "X" };
+    struct request request = { .kind = REQUEST_SCHEDULE, .fn = child_task, .arg = "X" };
     printf("await outside a task: %s\n", strerror(-await(&request)));
     int status = event_loop(main_task, NULL);
     printf("event_loop returned %d\n", status);
+    if (task_a == NULL)
+        return 1;
     printf("A is done: %s, its result: %s\n", task_is_done(task_a) ? "yes" : "no",
            (const char *)task_result(task_a));
     task_release(task_a);

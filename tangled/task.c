@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -22,19 +23,22 @@ static void *scheduler_fake_stack;
 
 static void sanitizer_enter_task(struct task *task)
 {
-    __sanitizer_start_switch_fiber(&scheduler_fake_stack, task->stack, task->stack_size);
+    __sanitizer_start_switch_fiber(&scheduler_fake_stack,
+                                   task->stack, task->stack_size);
 }
 
 static void sanitizer_entered_task(struct task *task)
 {
-    __sanitizer_finish_switch_fiber(task->sanitizer_stack, &scheduler_stack_bottom,
+    __sanitizer_finish_switch_fiber(task->sanitizer_stack,
+                                    &scheduler_stack_bottom,
                                     &scheduler_stack_size);
 }
 
 static void sanitizer_leave_task(struct task *task)
 {
     void **save = task->state == TASK_DONE ? NULL : &task->sanitizer_stack;
-    __sanitizer_start_switch_fiber(save, scheduler_stack_bottom, scheduler_stack_size);
+    __sanitizer_start_switch_fiber(save, scheduler_stack_bottom,
+                                   scheduler_stack_size);
 }
 
 static void sanitizer_left_task(void)
@@ -135,6 +139,11 @@ void task_free_stack(struct task *task)
 {
     if (task->stack == NULL)
         return;
+    if (task == current_task) {
+        fputs("task_free_stack: a task cannot free the stack it runs on\n",
+              stderr);
+        abort();
+    }
     VALGRIND_STACK_DEREGISTER(task->valgrind_stack_id);
     stack_release(task->stack, task->stack_size);
     task->stack = NULL;

@@ -19,7 +19,8 @@ static int check_heap_keeps_fifo_order(void)
         if (timer_heap_pop(&heap) != &timers[i])
             in_order = 0;
     timer_heap_free(&heap);
-    printf("heap: %d equal deadlines popped %s\n", TIMERS, in_order ? "in FIFO order" : "OUT OF ORDER");
+    printf("heap: %d equal deadlines popped %s\n", TIMERS,
+           in_order ? "in FIFO order" : "OUT OF ORDER");
     return in_order;
 }
 
@@ -37,12 +38,14 @@ static int check_heap_sorts(void)
     struct timer *previous = NULL, *timer;
     while ((timer = timer_heap_pop(&heap)) != NULL) {
         if (previous && (timer->deadline < previous->deadline ||
-                         (timer->deadline == previous->deadline && timer->sequence < previous->sequence)))
+                         (timer->deadline == previous->deadline &&
+                          timer->sequence < previous->sequence)))
             sorted = 0;
         previous = timer;
     }
     timer_heap_free(&heap);
-    printf("heap: random deadlines with removals popped %s\n", sorted ? "in order" : "OUT OF ORDER");
+    printf("heap: random deadlines with removals popped %s\n",
+           sorted ? "in order" : "OUT OF ORDER");
     return sorted;
 }
 
@@ -70,7 +73,8 @@ static void *start_sleepers(void *arg)
 {
     (void)arg;
     for (int i = 0; i < TIMERS; i++) {
-        sleepers[i] = (struct sleeper){ .number = i, .asked = seconds_to_nanoseconds(0.2) };
+        sleepers[i] = (struct sleeper){ .number = i,
+                                        .asked = seconds_to_nanoseconds(0.2) };
         if (schedule(sleep_and_record, &sleepers[i]) == NULL)
             return NULL;
     }

@@ -36,7 +36,8 @@ static void sift_down(struct timer_heap *heap, size_t index)
         size_t child = 2 * index + 1;
         if (child >= heap->count)
             break;
-        if (child + 1 < heap->count && timer_before(heap->timers[child + 1], heap->timers[child]))
+        if (child + 1 < heap->count &&
+            timer_before(heap->timers[child + 1], heap->timers[child]))
             child++;
         if (!timer_before(heap->timers[child], timer))
             break;
