@@ -7,11 +7,6 @@ setup() {
     require_program turns
 }
 
-# True when the program under test was built with AddressSanitizer (make check).
-built_with_asan() {
-    grep -q __asan_init "$BIN/turns"
-}
-
 @test "turns 3 2: the tasks take turns, one step each, in creation order" {
     run --separate-stderr "$BIN/turns" 3 2
     assert_success
@@ -40,7 +35,7 @@ task 3: step 2
 
 @test "valgrind: no leaks, no invalid accesses, and it knows about the task stacks" {
     command -v valgrind >/dev/null || skip "valgrind is not installed (apt-get install valgrind)"
-    built_with_asan && skip "this build uses AddressSanitizer, which cannot run under valgrind"
+    built_with_asan turns && skip "this build uses AddressSanitizer, which cannot run under valgrind"
     run_with_timeout 120 valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
         --error-exitcode=99 "$BIN/turns" 25 3 2
     assert_success
@@ -74,7 +69,7 @@ task 2: step 2
     # The neighbour never takes its second step: the digger dies in the act.
     assert_equal "$output" "task 2: step 1
 task 1: digging 128 KiB deep into a 64 KiB stack"
-    if built_with_asan; then
+    if built_with_asan turns; then
         # AddressSanitizer catches the fault on the guard page and names it.
         assert_failure
         [[ "$stderr" == *"stack-overflow"* ]] || fail "no ASan stack-overflow report: $stderr"

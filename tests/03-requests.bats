@@ -7,28 +7,7 @@ bats_require_minimum_version 1.5.0
 
 # Only standard output is the transcript: a sanitizer build may warn on standard error.
 setup() {
-    require_program spawn_order
-    run --separate-stderr timeout --kill-after=2 10 "$BIN/spawn_order"
-}
-
-# line_of TEXT: print the index of the first output line that is exactly TEXT.
-line_of() {
-    local i
-    for i in "${!lines[@]}"; do
-        if [ "${lines[$i]}" = "$1" ]; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# assert_before FIRST SECOND: both lines were printed, FIRST before SECOND.
-assert_before() {
-    local first second
-    first=$(line_of "$1") || fail "no line '$1' in the output: $output"
-    second=$(line_of "$2") || fail "no line '$2' in the output: $output"
-    (( first < second )) || fail "'$1' (line $first) should come before '$2' (line $second)"
+    run_program 10 spawn_order
 }
 
 @test "spawn_order prints the whole schedule in the seed's order and exits with 0" {
@@ -111,14 +90,7 @@ EOF
 }
 
 @test "no task is leaked or freed twice (valgrind)" {
-    if ! command -v valgrind >/dev/null; then
-        skip "valgrind is not installed"
-    fi
-    if ldd "$BIN/spawn_order" 2>/dev/null | grep -q libasan; then
-        skip "built with AddressSanitizer, which does the same job"
-    fi
-    run_with_timeout 60 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
-        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$BIN/spawn_order"
+    run_under_valgrind 60 spawn_order
     assert_success
     assert_line "event_loop returned 0"
 }

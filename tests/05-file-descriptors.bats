@@ -2,41 +2,10 @@
 # Chapter 5: waiting for file descriptors (Readable, Writable, Errored; select).
 
 load helpers
-bats_require_minimum_version 1.5.0
-
-# run_stdout_with_timeout SECONDS COMMAND...: like run_with_timeout, but $output and $lines
-# hold standard output only (an ASan build prints a warning about swapcontext on stderr).
-run_stdout_with_timeout() {
-    local seconds=$1; shift
-    run --separate-stderr timeout --kill-after=2 "$seconds" "$@"
-}
-
-# line_number TEXT: the 1-based number of the first line of $output equal to TEXT (0 if none).
-line_number() {
-    local i=0 line
-    while IFS= read -r line; do
-        i=$((i + 1))
-        if [ "$line" = "$1" ]; then
-            echo "$i"
-            return 0
-        fi
-    done <<< "$output"
-    echo 0
-}
-
-# assert_before A B: both lines are in $output, and A comes first.
-assert_before() {
-    local a b
-    a=$(line_number "$1")
-    b=$(line_number "$2")
-    [ "$a" -gt 0 ] || fail "missing line: $1"
-    [ "$b" -gt 0 ] || fail "missing line: $2"
-    [ "$a" -lt "$b" ] || fail "expected \"$1\" (line $a) before \"$2\" (line $b)"
-}
 
 @test "fd_talk: the listener hears every line the speaker sends, then the end of the stream" {
     require_program fd_talk
-    run_stdout_with_timeout 10 "$BIN/fd_talk"
+    run_program 10 fd_talk
     assert_success
     assert_equal "${lines[0]}" "speaker: sends ping 1"
     assert_equal "${lines[1]}" "listener: got ping 1"
@@ -50,7 +19,7 @@ assert_before() {
 
 @test "fd_talk: two tasks waiting readable on one socket are both woken, oldest first" {
     require_program fd_talk
-    run_stdout_with_timeout 10 "$BIN/fd_talk"
+    run_program 10 fd_talk
     assert_success
     assert_equal "${lines[8]}" "ringer: writes one byte"
     assert_equal "${lines[9]}" "first watcher: woken, reads '!'"
@@ -60,7 +29,7 @@ assert_before() {
 
 @test "fd_errors: a descriptor >= FD_SETSIZE is refused with EINVAL, not written past the fd_set" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     if [ "${lines[0]}" = "Readable on fd FD_SETSIZE: not tried (RLIMIT_NOFILE is too low)" ]; then
         skip "the hard RLIMIT_NOFILE does not allow fd 1024 here"
     fi
@@ -70,7 +39,7 @@ assert_before() {
 
 @test "fd_errors: fd -1 and a closed descriptor are refused at once with EBADF" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_equal "${lines[1]}" "Readable on fd -1: Bad file descriptor"
     assert_equal "${lines[2]}" "Readable on a closed fd: Bad file descriptor"
@@ -81,7 +50,7 @@ assert_before() {
 
 @test "fd_errors: a pipe closed under a waiting task fails only that task; the ticker goes on" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_line "waiter on a pipe that another task closes: Bad file descriptor"
     assert_before "ticker: tick 1" "closer: closes the pipe with plain close()"
@@ -95,7 +64,7 @@ assert_before() {
 
 @test "fd_errors: Errored wakes for TCP urgent data (MSG_OOB)" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_before "receiver: waits with Errored on a TCP socket" "sender: sends \"!\" with MSG_OOB"
     assert_before "sender: sends \"!\" with MSG_OOB" "receiver: Errored woke it for urgent data: '!'"
@@ -103,7 +72,7 @@ assert_before() {
 
 @test "fd_errors: a refused connect wakes Writable with SO_ERROR set, never Errored" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_line "connect to a port nobody listens on: Operation now in progress"
     assert_before "connect to a port nobody listens on: Operation now in progress" \
@@ -115,7 +84,7 @@ assert_before() {
 
 @test "fd_errors: signals interrupting select (EINTR) neither stop the loop nor end a wait early" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_line "reader: the pipe became readable: ok"
     assert_line "reader: waited at least 100 ms: yes"
@@ -124,7 +93,7 @@ assert_before() {
 
 @test "fd_errors: prints its 18 lines and nothing else, exits 0, within ten seconds" {
     require_program fd_errors
-    run_stdout_with_timeout 10 "$BIN/fd_errors"
+    run_program 10 fd_errors
     assert_success
     assert_equal "${#lines[@]}" 18
 }

@@ -6,31 +6,6 @@
 # and NULL; each test below pins one of those lines.
 load helpers
 
-# now_ms: milliseconds on a clock that only moves forward.
-now_ms() {
-    echo $(( $(date +%s%N) / 1000000 ))
-}
-
-# line_of TEXT: print the index of the first output line that is exactly TEXT.
-line_of() {
-    local i
-    for i in "${!lines[@]}"; do
-        if [ "${lines[$i]}" = "$1" ]; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# assert_before FIRST SECOND: both lines were printed, FIRST before SECOND.
-assert_before() {
-    local first second
-    first=$(line_of "$1") || fail "no line '$1' in the output: $output"
-    second=$(line_of "$2") || fail "no line '$2' in the output: $output"
-    (( first < second )) || fail "'$1' (line $first) should come before '$2' (line $second)"
-}
-
 # count_lines PREFIX: how many output lines start with PREFIX.
 count_lines() {
     local line n=0
@@ -41,10 +16,9 @@ count_lines() {
 }
 
 run_cases() {
-    require_program cancel_cases
     local start
     start=$(now_ms)
-    run_with_timeout 20 "$BIN/cancel_cases"
+    run_program 20 cancel_cases
     CASES_MS=$(( $(now_ms) - start ))
 }
 
@@ -57,10 +31,9 @@ teardown() {
 }
 
 @test "cancel_demo prints the seed's transcript, with the cancellation and cleanup in place" {
-    require_program cancel_demo
     local start elapsed
     start=$(now_ms)
-    run_with_timeout 20 "$BIN/cancel_demo"
+    run_program 20 cancel_demo
     elapsed=$(( $(now_ms) - start ))
     assert_success
     assert_output - <<'EOF'
@@ -178,12 +151,7 @@ EOF
 }
 
 @test "no task is leaked and no freed memory is touched (valgrind)" {
-    if ! command -v valgrind >/dev/null; then
-        skip "valgrind is not installed"
-    fi
-    require_program cancel_cases
-    run_with_timeout 60 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
-        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$BIN/cancel_cases"
+    run_under_valgrind 60 cancel_cases
     assert_success
     assert_line "cancel NULL: Invalid argument"
 }

@@ -23,7 +23,7 @@ wait_for_line() {
 @test "echo_client and echo_server: the seed's exchange, line for line" {
     require_program echo_client
     start_server echo_server 127.0.0.1 0
-    run_with_timeout 10 "$BIN/echo_client" 127.0.0.1 "$SERVER_PORT" \
+    run_program 10 echo_client 127.0.0.1 "$SERVER_PORT" \
         "Hello from the client!" "This is a test message" "Goodbye!"
     assert_success
     assert_output "Client connecting to 127.0.0.1:$SERVER_PORT
@@ -51,7 +51,7 @@ Connection closed from $peer"
 @test "100 concurrent clients x 1,000 messages: every byte comes back" {
     require_program echo_load
     start_server echo_server -q 127.0.0.1 0
-    run_with_timeout 30 "$BIN/echo_load" 127.0.0.1 "$SERVER_PORT" 100 1000
+    run_program 30 echo_load 127.0.0.1 "$SERVER_PORT" 100 1000
     assert_success
     assert_output "100 clients x 1000 messages: 100 clients got every byte back, 0 failed"
 }
@@ -59,7 +59,7 @@ Connection closed from $peer"
 @test "one 8 MiB message is echoed byte for byte across partial writes" {
     require_program echo_load
     start_server echo_server -q 127.0.0.1 0
-    run_with_timeout 30 "$BIN/echo_load" --big 8388608 127.0.0.1 "$SERVER_PORT"
+    run_program 30 echo_load --big 8388608 127.0.0.1 "$SERVER_PORT"
     assert_success
     assert_output "8388608 bytes echoed: identical"
 }
@@ -81,11 +81,11 @@ Connection closed from $peer"
     exec {fd}>&-
     kill -CONT "$SERVER_PID"
     sleep 0.3
-    kill -0 "$SERVER_PID" || fail "the server died: $(cat "$SERVER_OUT")"
-    run_with_timeout 10 "$BIN/echo_client" 127.0.0.1 "$SERVER_PORT" "still there?"
+    kill -0 "$SERVER_PID" || fail "the server died: $(cat "$SERVER_OUT" "$SERVER_ERR")"
+    run_program 10 echo_client 127.0.0.1 "$SERVER_PORT" "still there?"
     assert_success
     assert_line "Client received: still there?"
-    kill -0 "$SERVER_PID" || fail "the server died: $(cat "$SERVER_OUT")"
+    kill -0 "$SERVER_PID" || fail "the server died: $(cat "$SERVER_OUT" "$SERVER_ERR")"
 }
 
 @test "out of descriptors (EMFILE): the server does not spin, refuses the excess, recovers" {
@@ -123,14 +123,14 @@ Connection closed from $peer"
     for fd in "${fds[@]}"; do
         exec {fd}>&-
     done
-    run_with_timeout 10 "$BIN/echo_client" 127.0.0.1 "$SERVER_PORT" "served again"
+    run_program 10 echo_client 127.0.0.1 "$SERVER_PORT" "served again"
     assert_success
     assert_line "Client received: served again"
 }
 
 @test "cancelling tasks that wait in sleep, recv and accept closes every fd they held" {
     require_program cancel_cleanup
-    run_with_timeout 10 "$BIN/cancel_cleanup"
+    run_program 10 cancel_cleanup
     assert_success
     assert_output "while they wait: 5 more fds open
 sleeper: woke with Operation canceled, cleans up
@@ -147,17 +147,17 @@ after cancelling: 0 more fds open"
     start_server echo_server -q 127.0.0.1 0
     local port=$SERVER_PORT
     stop_server
-    run_with_timeout 10 "$BIN/echo_client" 127.0.0.1 "$port" hello
+    run_program 10 echo_client 127.0.0.1 "$port" hello
     assert_output "Client connecting to 127.0.0.1:$port
 Client error: Connection refused"
-    run_with_timeout 20 "$BIN/echo_client" no-such-host.invalid 7 hello
+    run_program 20 echo_client no-such-host.invalid 7 hello
     assert_output "Client connecting to no-such-host.invalid:7
 Client error: No route to host"
 }
 
 @test "async_close wakes a task waiting on the socket before its number can be reused" {
     require_program close_reuse
-    run_with_timeout 10 "$BIN/close_reuse"
+    run_program 10 close_reuse
     assert_success
     assert_output "closer: closed the waiter's socket; a new one got the same number: yes
 waiter: woke with Bad file descriptor"

@@ -40,14 +40,15 @@ elapsed_ms() {
     echo $(( (end - start) / 1000000 ))
 }
 
-# start_server PROGRAM ARGS...: start $BIN/PROGRAM in the background with its output in
-# $BATS_TEST_TMPDIR/server.out; wait until it prints "listening on HOST:PORT" and set
+# start_server PROGRAM ARGS...: start $BIN/PROGRAM in the background with its standard
+# output in $SERVER_OUT and its standard error in $SERVER_ERR; wait until it prints "listening on HOST:PORT" and set
 # SERVER_PID and SERVER_PORT. Pass port 0 so the kernel picks a free port. Fails after 5 s.
 start_server() {
     local program=$1; shift
     require_program "$program"
     SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
-    "$BIN/$program" "$@" > "$SERVER_OUT" 2>&1 3>&- &
+    SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
+    "$BIN/$program" "$@" > "$SERVER_OUT" 2> "$SERVER_ERR" 3>&- &
     SERVER_PID=$!
     local deadline=$(( SECONDS + 5 ))
     while (( SECONDS < deadline )); do
@@ -57,7 +58,7 @@ start_server() {
         sleep 0.05
     done
     echo "$program did not say where it listens; its output:" >&2
-    cat "$SERVER_OUT" >&2
+    cat "$SERVER_OUT" "$SERVER_ERR" >&2
     return 1
 }
 
@@ -73,4 +74,75 @@ stop_server() {
 # cpu_ticks PID: user + system CPU time of a process so far, in clock ticks.
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# --- running the chapters' programs --------------------------------------------------
+# `run --separate-stderr` needs bats 1.5 or later (Debian 12 has 1.8.2).
+bats_require_minimum_version 1.5.0
+
+# An AddressSanitizer build (make check) prints this once per process, on stderr, the
+# first time a task switches stacks. It is not an error: the loop tells ASan about every
+# switch (chapter 2), which is what the warning asks for.
+ASAN_SWAPCONTEXT_WARNING="ASan doesn't fully support makecontext/swapcontext"
+
+# run_program SECONDS PROGRAM [ARGS...]: run $BIN/PROGRAM, killed after SECONDS (status
+# 124). $output and $lines hold its standard output only; $stderr holds its standard
+# error without ASan's swapcontext warning, so a test can still insist on an empty one.
+run_program() {
+    local seconds=$1 program=$2
+    shift 2
+    require_program "$program"
+    run --separate-stderr timeout --kill-after=2 "$seconds" "$BIN/$program" "$@"
+    stderr=$(printf '%s\n' "$stderr" | grep -vF "$ASAN_SWAPCONTEXT_WARNING" || true)
+}
+
+# built_with_asan PROGRAM: true if $BIN/PROGRAM was built with AddressSanitizer.
+built_with_asan() {
+    grep -q __asan_init "$BIN/$1"
+}
+
+# run_under_valgrind SECONDS PROGRAM [ARGS...]: run $BIN/PROGRAM under valgrind's memcheck;
+# status 99 for any invalid access or any definite or indirect leak. Skipped for an ASan
+# build (the two cannot run together; make check has ASan's own leak check instead).
+# valgrind is in .ci/packages, so a machine without it fails rather than skips.
+run_under_valgrind() {
+    local seconds=$1 program=$2
+    shift 2
+    require_program "$program"
+    command -v valgrind >/dev/null || fail "valgrind is not installed (it is in .ci/packages)"
+    if built_with_asan "$program"; then
+        skip "built with AddressSanitizer, which cannot run under valgrind"
+    fi
+    run --separate-stderr timeout --kill-after=2 "$seconds" valgrind -q --leak-check=full \
+        --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+        --error-exitcode=99 "$BIN/$program" "$@"
+}
+
+# --- looking at what a program printed -------------------------------------------------
+# line_of TEXT: the index in $lines of the first line that is exactly TEXT (fails if none).
+line_of() {
+    local i
+    for i in "${!lines[@]}"; do
+        if [ "${lines[$i]}" = "$1" ]; then
+            echo "$i"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# assert_before FIRST SECOND: both lines were printed, FIRST before SECOND.
+assert_before() {
+    local first second
+    first=$(line_of "$1") || fail "no line '$1' in the output: $output"
+    second=$(line_of "$2") || fail "no line '$2' in the output: $output"
+    (( first < second )) || fail "'$1' (line $first) should come before '$2' (line $second)"
+}
+
+# now_ms: milliseconds since boot, from /proc/uptime: a clock that a wall-clock step does
+# not move, good to 10 ms (enough for the wide-slack timing checks the tests make).
+now_ms() {
+    local seconds hundredths
+    IFS=. read -r seconds hundredths _ < /proc/uptime
+    echo $(( seconds * 1000 + 10#${hundredths:0:2} * 10 ))
 }
