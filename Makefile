@@ -98,7 +98,8 @@ asan-stage$(1): $(B)/stage$(1)/.tangled
 $(B)/html/stage-$(1)/index.html: $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.diff $(TOOLS)
 	@rm -rf $(B)/html/stage-$(1)
 	$(PY) $(T)/stagepages.py $(1) $(B)/stage$(1)/code $(B)/stage$(1)/changes.diff \
-	  $(B)/html/stage-$(1) $(T)/page.html "$(TITLE)"
+	  $(B)/html/stage-$(1) $(T)/page.html "$(TITLE)" \
+	  $(call slug,$(lastword $(call upto,$(1)))).html
 endef
 before       = $(lastword $(foreach s,$(STAGES),$(if $(shell [ $(s) -lt $(1) ] && echo y),$(s))))
 $(foreach n,$(STAGES),$(eval $(call stage_rules,$(n),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/.tangled),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/code))))
