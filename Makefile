@@ -148,15 +148,18 @@ pdf: $(B)/book.pdf
 
 $(B)/latex/book.tex: $(BOOK) $(MD)
 	@mkdir -p $(@D)
+	@printf '\\frontmatter\n' > $(B)/md/_frontmatter.tex
+	@printf '\n```{=latex}\n\\mainmatter\n```\n' > $(B)/md/_mainmatter.md
 	@printf '\n```{=latex}\n\\appendix\n```\n' > $(B)/md/_appendix.md
 	@printf '\n```{=latex}\n\\backmatter\n```\n' > $(B)/md/_backmatter.md
 	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(PANDOC) -f markdown -t latex -s \
 	  --top-level-division=chapter --number-sections --toc --toc-depth=1 \
+	  -M has-frontmatter=false --include-before-body $(B)/md/_frontmatter.tex \
 	  --highlight-style $(HIGHLIGHT) --include-in-header $(T)/book-header.tex \
 	  --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V fontsize=11pt \
 	  -V geometry=margin=2.5cm -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
-	  $(BOOK) $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
+	  $(BOOK) $(B)/md/_mainmatter.md $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
 	  $(if $(APPENDIX),$(B)/md/_appendix.md $(foreach c,$(APPENDIX),$(B)/md/$(call slug,$(c)).md)) \
 	  $(B)/md/_backmatter.md $(B)/md/indexes.md -o $@
 
