@@ -1,3 +1,4 @@
+#include "args.h"
 #include "loop.h"
 #include "net.h"
 
@@ -200,8 +201,12 @@ static void *demo_main(void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        port = atoi(argv[1]);
+    long wanted = port;
+    if (argc > 2 || (argc == 2 && parse_number(argv[1], 1, 65535, &wanted) != 0)) {
+        fputs("usage: demo [PORT]\n", stderr);
+        return 2;
+    }
+    port = (int)wanted;
     setvbuf(stdout, NULL, _IOLBF, 0);
     return event_loop(demo_main, NULL) == 0 ? 0 : 1;
 }

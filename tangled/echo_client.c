@@ -1,3 +1,4 @@
+#include "args.h"
 #include "loop.h"
 #include "net.h"
 
@@ -12,6 +13,8 @@ struct client_options {
     int count;
 };
 
+static int client_failed;
+
 static void *client(void *arg)
 {
     struct client_options *options = arg;
@@ -20,16 +23,21 @@ static void *client(void *arg)
     int sock = async_connect(options->host, options->port);
     if (sock < 0) {
         printf("Client error: %s\n", strerror(-sock));
+        client_failed = 1;
         return NULL;
     }
     for (int i = 0; i < options->count; i++) {
         const char *message = options->messages[i];
         printf("Client sending: %s\n", message);
-        if (async_send(sock, message, strlen(message)) < 0)
+        if (async_send(sock, message, strlen(message)) < 0) {
+            client_failed = 1;
             break;
+        }
         ssize_t received = async_recv(sock, response, sizeof response);
-        if (received <= 0)
+        if (received <= 0) {
+            client_failed = 1;
             break;
+        }
         printf("Client received: %.*s\n", (int)received, response);
         async_sleep(0.5);
     }
@@ -40,11 +48,12 @@ static void *client(void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
+    long port;
+    if (argc < 4 || parse_number(argv[2], 1, 65535, &port) != 0) {
         fprintf(stderr, "usage: echo_client HOST PORT MESSAGE...\n");
         return 2;
     }
-    struct client_options options = { argv[1], atoi(argv[2]), argv + 3, argc - 3 };
+    struct client_options options = { argv[1], (int)port, argv + 3, argc - 3 };
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return event_loop(client, &options) == 0 ? 0 : 1;
+    return event_loop(client, &options) == 0 && !client_failed ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+#include "args.h"
 #include "loop.h"
 #include "net.h"
 
@@ -121,23 +122,37 @@ static void *start_clients(void *arg)
     return NULL;
 }
 
+static int usage(void)
+{
+    fputs("usage: echo_load HOST PORT CLIENTS MESSAGES\n"
+          "       echo_load --big BYTES HOST PORT\n", stderr);
+    return 2;
+}
+
+static int run_big(char **argv)
+{
+    long bytes, port;
+    if (parse_number(argv[2], 1, 1L << 30, &bytes) != 0
+        || parse_number(argv[4], 1, 65535, &port) != 0)
+        return usage();
+    load = (struct load){ .host = argv[3], .port = (int)port, .big = (size_t)bytes };
+    event_loop(start_big, NULL);
+    printf("%zu bytes echoed: %s\n", load.big,
+           load.finished == 1 ? "identical" : "DIFFERENT");
+    return load.finished == 1 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 5 && strcmp(argv[1], "--big") == 0) {
-        load = (struct load){ .host = argv[3], .port = atoi(argv[4]),
-                              .big = strtoul(argv[2], NULL, 10) };
-        event_loop(start_big, NULL);
-        printf("%zu bytes echoed: %s\n", load.big,
-               load.finished == 1 ? "identical" : "DIFFERENT");
-        return load.finished == 1 ? 0 : 1;
-    }
-    if (argc != 5) {
-        fputs("usage: echo_load HOST PORT CLIENTS MESSAGES\n"
-              "       echo_load --big BYTES HOST PORT\n", stderr);
-        return 2;
-    }
-    load = (struct load){ .host = argv[1], .port = atoi(argv[2]),
-                          .clients = atoi(argv[3]), .messages = atoi(argv[4]) };
+    long port, clients, messages;
+    if (argc == 5 && strcmp(argv[1], "--big") == 0)
+        return run_big(argv);
+    if (argc != 5 || parse_number(argv[2], 1, 65535, &port) != 0
+        || parse_number(argv[3], 1, 10000, &clients) != 0
+        || parse_number(argv[4], 1, 1000000, &messages) != 0)
+        return usage();
+    load = (struct load){ .host = argv[1], .port = (int)port,
+                          .clients = (int)clients, .messages = (int)messages };
     event_loop(start_clients, NULL);
     printf("%d clients x %d messages: %d clients got every byte back, %d failed\n",
            load.clients, load.messages, load.finished, load.failed);

@@ -1,3 +1,4 @@
+#include "args.h"
 #include "loop.h"
 #include "net.h"
 
@@ -19,6 +20,7 @@ struct server_options {
 };
 
 static int quiet;
+static int server_failed;
 
 static int text_length_without_trailing_space(const char *text, ssize_t length)
 {
@@ -56,6 +58,7 @@ static void *server(void *arg)
     int server_fd = async_listen(options->host, options->port, 128);
     if (server_fd < 0) {
         fprintf(stderr, "Server error: %s\n", strerror(-server_fd));
+        server_failed = 1;
         return NULL;
     }
     struct endpoint local;
@@ -68,6 +71,7 @@ static void *server(void *arg)
         client->fd = async_accept(server_fd, &client->address);
         if (client->fd < 0) {
             fprintf(stderr, "Server error: %s\n", strerror(-client->fd));
+            server_failed = 1;
             free(client);
             break;
         }
@@ -80,31 +84,37 @@ static void *server(void *arg)
 static int limit_open_files(const char *text)
 {
     struct rlimit limit;
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    long wanted;
+    if (parse_number(text, 1, 1L << 20, &wanted) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return -1;
-    limit.rlim_cur = (rlim_t)atoi(text);
+    limit.rlim_cur = (rlim_t)wanted;
     return setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+static int usage(void)
+{
+    fputs("usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n", stderr);
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
     struct server_options options = { "127.0.0.1", 7777 };
+    long port = options.port;
     int option;
     while ((option = getopt(argc, argv, "qn:")) != -1) {
-        if (option == 'q') {
+        if (option == 'q')
             quiet = 1;
-        } else if (option == 'n' && limit_open_files(optarg) == 0) {
-            continue;
-        } else {
-            fputs("usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n",
-                  stderr);
-            return 2;
-        }
+        else if (option != 'n' || limit_open_files(optarg) != 0)
+            return usage();
     }
     if (optind < argc)
         options.host = argv[optind++];
+    if (optind < argc && parse_number(argv[optind++], 0, 65535, &port) != 0)
+        return usage();
     if (optind < argc)
-        options.port = atoi(argv[optind++]);
+        return usage();
+    options.port = (int)port;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return event_loop(server, &options) == 0 ? 0 : 1;
+    return event_loop(server, &options) == 0 && !server_failed ? 0 : 1;
 }

@@ -162,3 +162,33 @@ Client error: No route to host"
     assert_output "closer: closed the waiter's socket; a new one got the same number: yes
 waiter: woke with Bad file descriptor"
 }
+
+@test "bad arguments get the usage line and status 2, never a run on port 0" {
+    local args
+    for args in "127.0.0.1 99999" "127.0.0.1 port" "-n abc" "-n 0" "127.0.0.1 0 extra"; do
+        # shellcheck disable=SC2086
+        run_program 5 echo_server $args
+        assert_failure 2
+        [[ "$stderr" == *"usage: echo_server"* ]] || fail "echo_server $args: $stderr"
+    done
+    for args in "127.0.0.1 0 hi" "127.0.0.1 notaport hi" "127.0.0.1 7"; do
+        # shellcheck disable=SC2086
+        run_program 5 echo_client $args
+        assert_failure 2
+        [[ "$stderr" == *"usage: echo_client"* ]] || fail "echo_client $args: $stderr"
+    done
+    for args in "127.0.0.1 7 x 10" "127.0.0.1 7 0 10" "127.0.0.1 7 10 -1" \
+                "--big 0 127.0.0.1 7" "--big 10 127.0.0.1 port"; do
+        # shellcheck disable=SC2086
+        run_program 5 echo_load $args
+        assert_failure 2
+        [[ "$stderr" == *"usage: echo_load"* ]] || fail "echo_load $args: $stderr"
+    done
+}
+
+@test "a server that cannot listen says why and exits with status 1" {
+    start_server echo_server -q 127.0.0.1 0
+    run_program 5 echo_server 127.0.0.1 "$SERVER_PORT"
+    assert_failure 1
+    [[ "$stderr" == *"Server error: Address already in use"* ]] || fail "stderr: $stderr"
+}

@@ -135,3 +135,13 @@ normalised_output() {
     (( ms >= 11000 )) || fail "the demo took only $ms ms: some sleep ended early"
     (( ms < 30000 )) || fail "the demo took $ms ms"
 }
+
+@test "demo with a port that is not a number in range gets the usage line and status 2" {
+    local arg
+    for arg in abc 0 65536 "7777 extra"; do
+        # shellcheck disable=SC2086
+        run_program 5 demo $arg
+        assert_failure 2
+        [[ "$stderr" == *"usage: demo [PORT]"* ]] || fail "demo $arg: $stderr"
+    done
+}
