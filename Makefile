@@ -68,7 +68,7 @@ $(TOOLS): $(APPENDIX)
 # --- tangled/: the whole program, as committed ------------------------------------------
 tangled: $(B)/tangled.stamp
 $(B)/tangled.stamp: $(CHAPTERS) $(TOOLS)
-	@$(if $(CHAPTERS),$(PY) $(T)/tangle.py --out tangled --prune $(CHAPTERS),echo "no chapters yet")
+	@$(if $(CHAPTERS),$(PY) $(T)/tangle.py --out tangled --prune --banner "$(TITLE)" $(CHAPTERS),echo "no chapters yet")
 	@touch $@
 
 # --- stages: stage N = chapters 1..N ----------------------------------------------------
@@ -183,8 +183,9 @@ demo:
 TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
 LINTS = \
   --lint 'every used chunk is defined::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d/c $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$d/t --roots "tools/.*" $(APPENDIX) >/dev/null' \
-  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^([^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
-  --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
+  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
+  --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d --banner "$(TITLE)" $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
+  --lint 'the library keeps no state outside a loop or a thread::objs=$$(ls $(B)/stage$(LAST)/obj/loop/*.o) && objdump -t $$objs | awk '"'"'/^[^ ]*\.o:/ { file = $$1 } $$0 ~ /[ \t]\.(data|bss)[ \t]/ && $$NF !~ /^\./ { print file " " $$NF; bad = 1 } END { exit bad }'"'"' || { echo "mutable globals in the library: make them per loop or _Thread_local"; exit 1; }' \
   --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
   --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf'
 

@@ -1,28 +1,37 @@
 # mk/stage.mk: compile one stage's tangled sources. Called by the top-level Makefile:
 #   make -f mk/stage.mk SRC=build/stage3/src OUT=build/stage3 CFLAGS='...'
-# Every .c with a line starting "int main" becomes OUT/bin/<name>; every other .c goes
-# into OUT/libloop.a, which each program links against.
-SOURCES := $(wildcard $(SRC)/*.c)
-MAINS   := $(if $(SOURCES),$(shell grep -l '^int main' $(SOURCES)))
-LIBSRC  := $(filter-out $(MAINS),$(SOURCES))
-OBJS    := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIBSRC))
-PROGS   := $(patsubst $(SRC)/%.c,$(OUT)/bin/%,$(MAINS))
+# SRC/loop/ is the library: every .c there goes into OUT/libloop.a.
+# SRC/programs/ holds the programs: every .c with a line starting "int main" becomes
+# OUT/bin/<name>; the other .c files there (helpers such as args.c) go into
+# OUT/libprograms.a. Each program links against both libraries.
+LIBSRC   := $(wildcard $(SRC)/loop/*.c)
+PROGSRC  := $(wildcard $(SRC)/programs/*.c)
+MAINS    := $(if $(PROGSRC),$(shell grep -l '^int main' $(PROGSRC)))
+HELPSRC  := $(filter-out $(MAINS),$(PROGSRC))
+LIBOBJS  := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIBSRC))
+HELPOBJS := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(HELPSRC))
+PROGS    := $(patsubst $(SRC)/programs/%.c,$(OUT)/bin/%,$(MAINS))
+INCLUDES := -I$(SRC)/loop -I$(SRC)/programs
 
 all: $(PROGS) $(OUT)/libloop.a
 	@:
 
 $(OUT)/obj/%.o: $(SRC)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(SRC) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
 
-$(OUT)/libloop.a: $(OBJS)
+$(OUT)/libloop.a: $(LIBOBJS)
 	@rm -f $@
-	$(AR) rcs $@ $(OBJS)
+	$(AR) rcs $@ $(LIBOBJS)
 
-$(OUT)/bin/%: $(OUT)/obj/%.o $(OUT)/libloop.a
+$(OUT)/libprograms.a: $(HELPOBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(HELPOBJS)
+
+$(OUT)/bin/%: $(OUT)/obj/programs/%.o $(OUT)/libprograms.a $(OUT)/libloop.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libloop.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libprograms.a $(OUT)/libloop.a $(LDLIBS)
 
 .SECONDARY:
 .DELETE_ON_ERROR:
--include $(wildcard $(OUT)/obj/*.d)
+-include $(wildcard $(OUT)/obj/*/*.d)

@@ -145,3 +145,49 @@ normalised_output() {
         [[ "$stderr" == *"usage: demo [PORT]"* ]] || fail "demo $arg: $stderr"
     done
 }
+
+@test "misuse: every public function called wrongly, or outside a task, returns an error" {
+    run_program 10 misuse </dev/null
+    assert_success
+    assert_equal "$stderr" ""
+    assert_equal "$output" "outside a task:
+event_loop(NULL, NULL)                       Invalid argument
+schedule(nothing, NULL, NULL)                Operation not permitted
+async_sleep(1)                               Operation not permitted
+await_readable(0)                            Operation not permitted
+await_writable(1)                            Operation not permitted
+await_errored(0)                             Operation not permitted
+cancel(NULL)                                 Operation not permitted
+async_connect("127.0.0.1", 1)                Operation not permitted
+async_accept(0, NULL)                        Operation not permitted
+async_recv(0, &byte, 1)                      Operation not permitted
+async_send(1, &byte, 1)                      Operation not permitted
+async_close(0)                               Operation not permitted
+task_current(): NULL
+task_is_done(NULL): false, task_result(NULL): NULL
+inside a task:
+schedule(NULL, NULL, NULL)                   Invalid argument
+event_loop(nothing, NULL) inside a task      Operation not permitted
+async_sleep(-1)                              Invalid argument
+async_sleep(NAN)                             Invalid argument
+await_readable(-1)                           Bad file descriptor
+await_writable(closed)                       Bad file descriptor
+await_errored(closed)                        Bad file descriptor
+cancel(NULL)                                 Invalid argument
+fd_set_nonblocking(closed)                   Bad file descriptor
+async_connect(NULL, 80)                      Invalid argument
+async_connect("127.0.0.1", -1)               Invalid argument
+async_listen("127.0.0.1", 70000, 8)          Invalid argument
+async_listen("127.0.0.1", 0, -1)             Invalid argument
+async_accept(closed, NULL)                   Bad file descriptor
+async_accept(not_socket, NULL)               Socket operation on non-socket
+async_recv(closed, &byte, 1)                 Bad file descriptor
+async_recv(not_socket, NULL, 1)              Invalid argument
+async_send(-1, &byte, 1)                     Bad file descriptor
+async_send(not_socket, NULL, 1)              Invalid argument
+async_close(-1)                              Bad file descriptor
+async_close(closed)                          Bad file descriptor
+socket_local_endpoint(not_socket, &where)    Socket operation on non-socket
+socket_local_endpoint(not_socket, NULL)      Invalid argument
+event_loop returned 0; standard input is open; calls that did not fail: 0"
+}

@@ -1,0 +1,182 @@
+/* loop/coroutine.c, tangled from chapter 2 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#include "coroutine.h"
+
+/* Include the headers coroutine.c needs (chapter 2) */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <valgrind/valgrind.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+/* Name the states a coroutine goes through (chapter 2) */
+enum coroutine_state {
+    COROUTINE_CREATED,
+    COROUTINE_RUNNING,
+    COROUTINE_DONE
+};
+
+struct coroutine {
+    /* Declare the fields of a coroutine (chapter 2) */
+    ucontext_t context;
+    void *stack;
+    size_t stack_size;
+    coroutine_fn *fn;
+    void *arg;
+    void *result;
+    enum coroutine_state state;
+    void *sanitizer_stack;
+    unsigned valgrind_stack_id;
+};
+
+/* Remember the scheduler's context and the running coroutine (chapter 2) */
+static _Thread_local ucontext_t scheduler_context;
+static _Thread_local struct coroutine *current_coroutine;
+/* Tell AddressSanitizer which stack is in use (chapter 2) */
+#if defined(__SANITIZE_ADDRESS__)
+static _Thread_local const void *scheduler_stack_bottom;
+static _Thread_local size_t scheduler_stack_size;
+static _Thread_local void *scheduler_fake_stack;
+
+static void sanitizer_enter_coroutine(struct coroutine *coroutine)
+{
+    __sanitizer_start_switch_fiber(&scheduler_fake_stack,
+                                   coroutine->stack, coroutine->stack_size);
+}
+
+static void sanitizer_entered_coroutine(struct coroutine *coroutine)
+{
+    __sanitizer_finish_switch_fiber(coroutine->sanitizer_stack,
+                                    &scheduler_stack_bottom,
+                                    &scheduler_stack_size);
+}
+
+static void sanitizer_leave_coroutine(struct coroutine *coroutine)
+{
+    void **save = coroutine->state == COROUTINE_DONE ? NULL : &coroutine->sanitizer_stack;
+    __sanitizer_start_switch_fiber(save, scheduler_stack_bottom,
+                                   scheduler_stack_size);
+}
+
+static void sanitizer_left_coroutine(void)
+{
+    __sanitizer_finish_switch_fiber(scheduler_fake_stack, NULL, NULL);
+}
+#else
+static void sanitizer_enter_coroutine(struct coroutine *coroutine) { (void)coroutine; }
+static void sanitizer_entered_coroutine(struct coroutine *coroutine) { (void)coroutine; }
+static void sanitizer_leave_coroutine(struct coroutine *coroutine) { (void)coroutine; }
+static void sanitizer_left_coroutine(void) { }
+#endif
+
+/* Allocate and release stacks (chapter 2) */
+static size_t page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void *stack_allocate(size_t size)
+{
+    size_t guard = page_size();
+    char *base = mmap(NULL, size + guard, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED)
+        return NULL;
+    if (mprotect(base, guard, PROT_NONE) != 0) {
+        munmap(base, size + guard);
+        return NULL;
+    }
+    return base + guard;
+}
+
+static void stack_release(void *stack, size_t size)
+{
+    size_t guard = page_size();
+    munmap((char *)stack - guard, size + guard);
+}
+
+/* Start a coroutine on its own stack (chapter 2) */
+static void coroutine_entry(void)
+{
+    struct coroutine *coroutine = current_coroutine;
+    sanitizer_entered_coroutine(coroutine);
+    coroutine->result = coroutine->fn(coroutine->arg);
+    coroutine->state = COROUTINE_DONE;
+    sanitizer_leave_coroutine(coroutine);
+    swapcontext(&coroutine->context, &scheduler_context);
+}
+/* Create a coroutine (chapter 2) */
+struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
+{
+    struct coroutine *coroutine = calloc(1, sizeof *coroutine);
+    if (coroutine == NULL)
+        return NULL;
+    coroutine->stack_size = COROUTINE_STACK_SIZE;
+    coroutine->stack = stack_allocate(coroutine->stack_size);
+    if (coroutine->stack == NULL) {
+        free(coroutine);
+        return NULL;
+    }
+    getcontext(&coroutine->context);
+    coroutine->context.uc_stack.ss_sp = coroutine->stack;
+    coroutine->context.uc_stack.ss_size = coroutine->stack_size;
+    coroutine->context.uc_link = NULL;
+    makecontext(&coroutine->context, coroutine_entry, 0);
+    coroutine->valgrind_stack_id = VALGRIND_STACK_REGISTER(
+        coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
+    coroutine->fn = fn;
+    coroutine->arg = arg;
+    coroutine->state = COROUTINE_CREATED;
+    return coroutine;
+}
+/* Switch between the scheduler and a coroutine (chapter 2) */
+void coroutine_resume(struct coroutine *coroutine)
+{
+    current_coroutine = coroutine;
+    coroutine->state = COROUTINE_RUNNING;
+    sanitizer_enter_coroutine(coroutine);
+    swapcontext(&scheduler_context, &coroutine->context);
+    sanitizer_left_coroutine();
+    current_coroutine = NULL;
+}
+
+void coroutine_yield(void)
+{
+    struct coroutine *coroutine = current_coroutine;
+    sanitizer_leave_coroutine(coroutine);
+    swapcontext(&coroutine->context, &scheduler_context);
+    sanitizer_entered_coroutine(coroutine);
+}
+/* Report how a coroutine ended (chapter 2) */
+bool coroutine_is_done(const struct coroutine *coroutine)
+{
+    return coroutine->state == COROUTINE_DONE;
+}
+
+void *coroutine_result(const struct coroutine *coroutine)
+{
+    return coroutine->result;
+}
+/* Free a coroutine (chapter 2) */
+void coroutine_destroy(struct coroutine *coroutine)
+{
+    if (coroutine == NULL)
+        return;
+    if (coroutine == current_coroutine) {
+        fputs("coroutine_destroy: a coroutine cannot free the stack it runs on\n",
+              stderr);
+        abort();
+    }
+    VALGRIND_STACK_DEREGISTER(coroutine->valgrind_stack_id);
+    stack_release(coroutine->stack, coroutine->stack_size);
+    free(coroutine);
+}

@@ -1,0 +1,23 @@
+/* loop/coroutine.h, tangled from chapter 2 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef COROUTINE_H
+#define COROUTINE_H
+
+#include <stdbool.h>
+
+typedef void *coroutine_fn(void *arg);
+
+struct coroutine;
+
+/* Declare the coroutine functions (chapter 2) */
+enum { COROUTINE_STACK_SIZE = 64 * 1024 };
+
+struct coroutine *coroutine_create(coroutine_fn *fn, void *arg);
+void coroutine_resume(struct coroutine *coroutine);
+void coroutine_yield(void);
+bool coroutine_is_done(const struct coroutine *coroutine);
+void *coroutine_result(const struct coroutine *coroutine);
+void coroutine_destroy(struct coroutine *coroutine);
+
+#endif

@@ -1,0 +1,495 @@
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#include "loop_internal.h"
+
+/* Include the system headers loop.c uses (chapters 3, 5) */
+#include <errno.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <string.h>
+
+/* Remember which loop runs on this thread (chapter 3) */
+static _Thread_local struct loop *running_loop;
+
+struct loop *loop_current(void)
+{
+    return running_loop;
+}
+
+struct task *task_current(void)
+{
+    return running_loop != NULL ? running_loop->current : NULL;
+}
+
+/* Make a task runnable (chapter 3) */
+static void loop_make_runnable(struct loop *loop, struct task *task, int status)
+{
+    task->resume_status = status;
+    task->state = TASK_RUNNABLE;
+    task_queue_push_back(&loop->runnable, task);
+}
+
+static void loop_resume_first(struct loop *loop, struct task *task, int status)
+{
+    task->resume_status = status;
+    task->state = TASK_RUNNABLE;
+    task_queue_push_front(&loop->runnable, task);
+    loop->turns_left++;
+}
+
+/* Spawn a task and count who holds it (chapter 3) */
+static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
+                      struct task **spawned)
+{
+    struct task *task = calloc(1, sizeof *task);
+    if (task == NULL)
+        return -ENOMEM;
+    task->coroutine = coroutine_create(fn, arg);
+    if (task->coroutine == NULL) {
+        free(task);
+        return -ENOMEM;
+    }
+    task->refs = 1;
+    loop_make_runnable(loop, task, 0);
+    if (spawned != NULL)
+        *spawned = task;
+    return 0;
+}
+
+struct task *task_hold(struct task *task)
+{
+    if (task != NULL)
+        task->refs++;
+    return task;
+}
+
+void task_release(struct task *task)
+{
+    if (task != NULL && --task->refs == 0) {
+        coroutine_destroy(task->coroutine);
+        free(task);
+    }
+}
+bool task_is_done(const struct task *task)
+{
+    return task != NULL && task->state == TASK_DONE;
+}
+
+void *task_result(const struct task *task)
+{
+    return task != NULL ? task->result : NULL;
+}
+
+static void loop_finish_task(struct task *task)
+{
+    task->result = coroutine_result(task->coroutine);
+    task->state = TASK_DONE;
+    coroutine_destroy(task->coroutine);
+    task->coroutine = NULL;
+    task_release(task);
+}
+/* Wake the tasks whose deadlines have passed (chapter 4) */
+static void loop_wake_expired_timers(struct loop *loop)
+{
+    struct timer *timer;
+    loop->now = clock_now();
+    while ((timer = timer_heap_peek(&loop->timers)) != NULL &&
+           timer->deadline <= loop->now) {
+        timer_heap_pop(&loop->timers);
+        loop_make_runnable(loop, timer->task, 0);
+    }
+}
+
+/* Keep the watchers of each file descriptor (chapter 5) */
+static int loop_make_room_for_fd(struct loop *loop, int fd)
+{
+    if (fd < loop->watched_size)
+        return 0;
+    int size = loop->watched_size > 0 ? loop->watched_size : 64;
+    while (size <= fd)
+        size *= 2;
+    struct fd_watchers *table = realloc(loop->watched, (size_t)size * sizeof *table);
+    if (table == NULL)
+        return -ENOMEM;
+    memset(table + loop->watched_size, 0,
+           (size_t)(size - loop->watched_size) * sizeof *table);
+    loop->watched = table;
+    loop->watched_size = size;
+    return 0;
+}
+
+static unsigned request_event(const struct request *request)
+{
+    switch (request->kind) {
+    case REQUEST_READABLE:
+        return POLLER_READABLE;
+    case REQUEST_WRITABLE:
+        return POLLER_WRITABLE;
+    default:
+        return POLLER_ERRORED;
+    }
+}
+
+static unsigned loop_wanted_events(const struct fd_watchers *watchers)
+{
+    unsigned events = 0;
+    for (struct task *task = watchers->first; task != NULL; task = task->watch_next)
+        events |= request_event(task->request);
+    return events;
+}
+
+static int loop_update_poller(struct loop *loop, int fd)
+{
+    struct fd_watchers *watchers = &loop->watched[fd];
+    unsigned events = loop_wanted_events(watchers);
+    if (events == watchers->events)
+        return 0;
+    int status = 0;
+    if (events == 0)
+        poller_unwatch(loop->poller, fd);
+    else
+        status = poller_watch(loop->poller, fd, events);
+    if (status == 0)
+        watchers->events = events;
+    return status;
+}
+
+static void loop_link_watcher(struct fd_watchers *watchers, struct task *task)
+{
+    task->watch_next = NULL;
+    task->watch_prev = watchers->last;
+    if (watchers->last != NULL)
+        watchers->last->watch_next = task;
+    else
+        watchers->first = task;
+    watchers->last = task;
+}
+
+static void loop_unlink_watcher(struct fd_watchers *watchers, struct task *task)
+{
+    if (task->watch_prev != NULL)
+        task->watch_prev->watch_next = task->watch_next;
+    else
+        watchers->first = task->watch_next;
+    if (task->watch_next != NULL)
+        task->watch_next->watch_prev = task->watch_prev;
+    else
+        watchers->last = task->watch_prev;
+    task->watch_prev = task->watch_next = NULL;
+}
+
+static int loop_watch(struct loop *loop, struct task *task)
+{
+    int fd = task->request->fd;
+    int status = loop_make_room_for_fd(loop, fd);
+    if (status != 0)
+        return status;
+    loop_link_watcher(&loop->watched[fd], task);
+    status = loop_update_poller(loop, fd);
+    if (status != 0) {
+        loop_unlink_watcher(&loop->watched[fd], task);
+        return status;
+    }
+    loop->watcher_count++;
+    return 0;
+}
+
+enum { POLLER_ANY = POLLER_READABLE | POLLER_WRITABLE | POLLER_ERRORED };
+
+static void loop_wake_watchers(struct loop *loop, int fd, unsigned events, int status)
+{
+    if (fd < 0 || fd >= loop->watched_size)
+        return;
+    struct fd_watchers *watchers = &loop->watched[fd];
+    struct task *task = watchers->first;
+    while (task != NULL) {
+        struct task *next = task->watch_next;
+        if (request_event(task->request) & events) {
+            loop_unlink_watcher(watchers, task);
+            loop->watcher_count--;
+            loop_make_runnable(loop, task, status);
+        }
+        task = next;
+    }
+    loop_update_poller(loop, fd);
+}
+
+void loop_forget_fd(struct loop *loop, int fd, int status)
+{
+    loop_wake_watchers(loop, fd, POLLER_ANY, status);
+}
+
+/* Stop whatever a task is waiting for (chapter 6) */
+static void loop_unwatch(struct loop *loop, struct task *task)
+{
+    int fd = task->request->fd;
+    loop_unlink_watcher(&loop->watched[fd], task);
+    loop->watcher_count--;
+    loop_update_poller(loop, fd);
+}
+
+static void loop_stop_waiting(struct loop *loop, struct task *task)
+{
+    if (task->request->kind == REQUEST_TIMEOUT)
+        timer_heap_remove(&loop->timers, &task->timer);
+    else
+        loop_unwatch(loop, task);
+}
+
+/* Handle each kind of request (chapters 3, 4, 5, 6) */
+static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
+{
+    int status = -EINVAL;
+    if (request->fn != NULL)
+        status = loop_spawn(loop, request->fn, request->arg, &request->task);
+    loop_resume_first(loop, task, status);
+}
+static void loop_handle_timeout(struct loop *loop, struct task *task,
+                                struct request *request)
+{
+    if (!(request->seconds >= 0)) {
+        loop_resume_first(loop, task, -EINVAL);
+        return;
+    }
+    loop->now = clock_now();
+    task->timer.deadline = loop->now + seconds_to_nanoseconds(request->seconds);
+    task->timer.task = task;
+    if (timer_heap_push(&loop->timers, &task->timer) != 0) {
+        loop_resume_first(loop, task, -ENOMEM);
+        return;
+    }
+    task->state = TASK_WAITING;
+}
+
+static void loop_handle_watch(struct loop *loop, struct task *task, struct request *request)
+{
+    if (request->fd < 0) {
+        loop_resume_first(loop, task, -EBADF);
+        return;
+    }
+    int status = loop_watch(loop, task);
+    if (status != 0) {
+        loop_resume_first(loop, task, status);
+        return;
+    }
+    task->state = TASK_WAITING;
+}
+
+static void loop_handle_cancel(struct loop *loop, struct task *task,
+                               struct request *request)
+{
+    struct task *target = request->task;
+    if (target == NULL) {
+        loop_resume_first(loop, task, -EINVAL);
+        return;
+    }
+    if (target->state != TASK_DONE && !target->cancel_pending) {
+        target->cancel_pending = true;
+        if (target->state == TASK_WAITING) {
+            loop_stop_waiting(loop, target);
+            loop_make_runnable(loop, target, -ECANCELED);
+        } else if (target->state == TASK_RUNNABLE && target->request != NULL) {
+            target->resume_status = -ECANCELED;     /* woken, but not yet told */
+        }
+    }
+    loop_resume_first(loop, task, 0);
+}
+
+/* Dispatch a request to its handler (chapter 3) */
+static void loop_handle_request(struct loop *loop, struct task *task, struct request *request)
+{
+    switch (request->kind) {
+    case REQUEST_SCHEDULE:
+        loop_handle_schedule(loop, task, request);
+        break;
+    
+    case REQUEST_TIMEOUT:
+        loop_handle_timeout(loop, task, request);
+        break;
+    case REQUEST_READABLE:
+    case REQUEST_WRITABLE:
+    case REQUEST_ERRORED:
+        loop_handle_watch(loop, task, request);
+        break;
+    case REQUEST_CANCEL_TASK:
+        loop_handle_cancel(loop, task, request);
+        break;
+    default:
+        loop_resume_first(loop, task, -EINVAL);
+        break;
+    }
+}
+
+/* Block until a timer is due or a file descriptor is ready (chapter 4) */
+static nanoseconds loop_wait_limit(struct loop *loop)
+{
+    struct timer *next = timer_heap_peek(&loop->timers);
+    if (!task_queue_is_empty(&loop->runnable))
+        return 0;
+    if (next == NULL)
+        return -1;
+    loop->now = clock_now();
+    return next->deadline > loop->now ? next->deadline - loop->now : 0;
+}
+
+static void loop_wait(struct loop *loop)
+{
+    const struct poller_event *ready;
+    int count = poller_wait(loop->poller, loop_wait_limit(loop), &ready);
+    if (count < 0) {
+        loop->failure = count;
+        return;
+    }
+    for (int i = 0; i < count; i++) {
+        if (ready[i].events & POLLER_CLOSED)
+            loop_wake_watchers(loop, ready[i].fd, POLLER_ANY, -EBADF);
+        else
+            loop_wake_watchers(loop, ready[i].fd, ready[i].events, 0);
+    }
+}
+
+/* Run one pass of the loop (chapter 3) */
+static void loop_run_task(struct loop *loop, struct task *task)
+{
+    loop->current = task;
+    task->state = TASK_RUNNING;
+    coroutine_resume(task->coroutine);
+    loop->current = NULL;
+    if (coroutine_is_done(task->coroutine))
+        loop_finish_task(task);
+    else
+        loop_handle_request(loop, task, task->request);
+}
+
+static void loop_run_ready_tasks(struct loop *loop)
+{
+    loop->turns_left = loop->runnable.length;
+    while (loop->turns_left > 0) {
+        loop->turns_left--;
+        loop_run_task(loop, task_queue_pop(&loop->runnable));
+    }
+}
+static bool loop_has_work(const struct loop *loop)
+{
+    if (!task_queue_is_empty(&loop->runnable))
+        return true;
+    if (loop->timers.count > 0)
+        return true;
+    if (loop->watcher_count > 0)
+        return true;
+    return false;
+}
+
+static void loop_run_once(struct loop *loop)
+{
+    loop_run_ready_tasks(loop);
+    if (loop_has_work(loop)) {
+        loop_wait(loop);
+        loop_wake_expired_timers(loop);
+    }
+}
+
+/* Suspend the current task until the loop answers its request (chapter 3) */
+int await(struct request *request)
+{
+    struct task *task = task_current();
+    if (task == NULL)
+        return -EPERM;
+    if (request == NULL)
+        return -EINVAL;
+    if (task->cancel_pending) {
+        task->cancel_pending = false;
+        return -ECANCELED;
+    }
+    task->request = request;
+    coroutine_yield();
+    if (task->resume_status == -ECANCELED)
+        task->cancel_pending = false;
+    return task->resume_status;
+}
+/* Open and close what the loop owns (chapter 3) */
+static int loop_open(struct loop *loop)
+{
+    (void)loop;
+    int status = poller_create(&loop->poller);
+    if (status != 0)
+        return status;
+    return 0;
+}
+
+static void loop_close(struct loop *loop)
+{
+    (void)loop;
+    timer_heap_free(&loop->timers);
+    poller_free(loop->poller);
+    free(loop->watched);
+}
+/* Run the loop until nothing is left to do (chapter 3) */
+int event_loop(task_fn *main, void *arg)
+{
+    struct loop loop = { 0 };
+    if (main == NULL)
+        return -EINVAL;
+    if (running_loop != NULL)
+        return -EPERM;
+    int status = loop_open(&loop);
+    if (status == 0)
+        status = loop_spawn(&loop, main, arg, NULL);
+    running_loop = &loop;
+    while (status == 0 && loop.failure == 0 && loop_has_work(&loop))
+        loop_run_once(&loop);
+    running_loop = NULL;
+    loop_close(&loop);
+    return status != 0 ? status : loop.failure;
+}
+/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6) */
+int schedule(task_fn *fn, void *arg, struct task **task)
+{
+    struct request request = { .kind = REQUEST_SCHEDULE, .fn = fn, .arg = arg };
+    int status = await(&request);
+    if (status == 0 && task != NULL)
+        *task = task_hold(request.task);
+    return status;
+}
+int async_sleep(double seconds)
+{
+    struct request request = { .kind = REQUEST_TIMEOUT, .seconds = seconds };
+    return await(&request);
+}
+
+static int await_fd(enum request_kind kind, int fd)
+{
+    struct request request = { .kind = kind, .fd = fd };
+    return await(&request);
+}
+
+int await_readable(int fd)
+{
+    return await_fd(REQUEST_READABLE, fd);
+}
+
+int await_writable(int fd)
+{
+    return await_fd(REQUEST_WRITABLE, fd);
+}
+
+int await_errored(int fd)
+{
+    return await_fd(REQUEST_ERRORED, fd);
+}
+
+int fd_set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+        return -errno;
+    return 0;
+}
+
+int cancel(struct task *task)
+{
+    struct request request = { .kind = REQUEST_CANCEL_TASK, .task = task };
+    return await(&request);
+}
+

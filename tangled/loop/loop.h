@@ -1,0 +1,73 @@
+/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef LOOP_H
+#define LOOP_H
+
+#include <stdbool.h>
+/* Include what the public interface needs (chapter 7) */
+#include <sys/types.h>
+
+/* The one error rule: a function that can fail returns 0 (or a count) when it
+   succeeds and a negative errno value when it fails.  A function that waits
+   must be called from inside a task; anywhere else it returns -EPERM. */
+
+typedef void *task_fn(void *arg);
+
+struct task;            /* a task the loop runs; only the loop sees inside */
+
+/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7) */
+/* Run main(arg) as the first task, and return when nothing is left to do:
+   0, or -EINVAL (main is NULL), -EPERM (called from a task), -ENOMEM. */
+int event_loop(task_fn *main, void *arg);
+/* Start fn(arg) as a new task.  If task is not NULL, *task is a handle the
+   caller holds: give it back with task_release().  0, -EINVAL, -ENOMEM. */
+int schedule(task_fn *fn, void *arg, struct task **task);
+/* Keep a task's record after it has finished; returns task.  Ignores NULL. */
+struct task *task_hold(struct task *task);
+/* Give back a hold; the record goes when nobody holds it.  Ignores NULL. */
+void task_release(struct task *task);
+/* Whether the task has finished (false for NULL), and what it returned. */
+bool task_is_done(const struct task *task);
+void *task_result(const struct task *task);
+/* The task that is running, or NULL outside a task. */
+struct task *task_current(void);
+/* Sleep for at least seconds: 0, or -EINVAL (negative or NaN), -ENOMEM. */
+int async_sleep(double seconds);
+/* Wait until fd is readable, writable, or has an exceptional condition:
+   0, or -EBADF (not open), -EINVAL (too large for the poller), -ENOMEM. */
+int await_readable(int fd);
+int await_writable(int fd);
+int await_errored(int fd);
+/* Make fd non-blocking: 0, or -errno from fcntl. */
+int fd_set_nonblocking(int fd);
+/* Ask task to stop: its current or next wait returns -ECANCELED.
+   0 (also for a finished task), or -EINVAL (task is NULL). */
+int cancel(struct task *task);
+enum { ENDPOINT_HOST_SIZE = 46 };       /* INET6_ADDRSTRLEN */
+
+struct endpoint {
+    char host[ENDPOINT_HOST_SIZE];      /* the address as text */
+    int port;
+};
+
+/* Connect to host:port (numeric or a name): the connected socket, or -EINVAL
+   (host NULL, bad port), -EHOSTUNREACH (no such host), -errno of connect. */
+int async_connect(const char *host, int port);
+/* Listen on host:port (host NULL: every address; port 0: any free one):
+   the listening socket, or -EINVAL, -errno.  Does not wait. */
+int async_listen(const char *host, int port, int backlog);
+/* Accept a connection: its socket, and its address in *peer if peer is not
+   NULL; or -errno.  Never spins when the process is out of descriptors. */
+int async_accept(int server_fd, struct endpoint *peer);
+/* Receive up to size bytes: how many (0 at end of stream), or -EINVAL
+   (buffer NULL), -errno. */
+ssize_t async_recv(int fd, void *buffer, size_t size);
+/* Send all size bytes: size, or -EINVAL (data NULL), -errno; never SIGPIPE. */
+ssize_t async_send(int fd, const void *data, size_t size);
+/* Wake fd's waiters with -EBADF, then close it: 0, or -EBADF, -EPERM. */
+int async_close(int fd);
+/* Our own end of a socket into *local: 0, or -EINVAL (local NULL), -errno. */
+int socket_local_endpoint(int fd, struct endpoint *local);
+
+#endif

@@ -1,0 +1,82 @@
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef LOOP_INTERNAL_H
+#define LOOP_INTERNAL_H
+
+#include "loop.h"
+#include "coroutine.h"
+#include "task_queue.h"
+/* Include what the private types build on (chapter 4) */
+#include "timer_heap.h"
+#include "poller.h"
+
+enum request_kind {
+    /* List the kinds of request (chapters 3, 4, 5, 6) */
+    REQUEST_SCHEDULE,
+    REQUEST_TIMEOUT,
+    REQUEST_READABLE,
+    REQUEST_WRITABLE,
+    REQUEST_ERRORED,
+    REQUEST_CANCEL_TASK,
+};
+
+struct request {
+    enum request_kind kind;
+    /* Declare the fields of a request (chapters 3, 4, 5) */
+    task_fn *fn;            /* Schedule: what to run */
+    void *arg;              /* Schedule: its argument */
+    struct task *task;      /* Schedule: the new task, filled in by the loop */
+    double seconds;         /* Timeout: how long to sleep */
+    int fd;                 /* Readable, Writable, Errored: which descriptor */
+};
+
+enum task_state {
+    TASK_RUNNABLE,
+    TASK_RUNNING,
+    TASK_WAITING,
+    TASK_DONE
+};
+
+struct task {
+    /* Declare what the loop keeps for each task (chapters 3, 4, 5, 6) */
+    struct coroutine *coroutine;    /* its stack and context; NULL once finished */
+    enum task_state state;
+    void *result;                   /* what its function returned */
+    struct task *next;              /* the next task in the run queue */
+    int refs;                       /* the loop's reference plus task_hold()s */
+    int resume_status;              /* what the pending await returns */
+    struct request *request;        /* what the task is waiting for */
+    struct timer timer;             /* its deadline, while it sleeps */
+    struct task *watch_prev;        /* neighbours among its descriptor's watchers */
+    struct task *watch_next;
+    bool cancel_pending;            /* cancelled, and not yet told so */
+};
+
+/* Declare the types the loop's fields need (chapter 5) */
+struct fd_watchers {
+    struct task *first;         /* the tasks waiting on this fd, oldest first */
+    struct task *last;
+    unsigned events;            /* what the poller reports for it (POLLER_...) */
+};
+
+struct loop {
+    /* Declare the fields of the loop (chapters 3, 4, 5) */
+    struct task_queue runnable;
+    size_t turns_left;
+    int failure;            /* -errno once the loop cannot go on */
+    struct task *current;   /* the task that is running, or NULL */
+    nanoseconds now;
+    struct timer_heap timers;
+    struct poller *poller;
+    struct fd_watchers *watched;    /* indexed by fd; watched_size entries */
+    int watched_size;
+    size_t watcher_count;           /* tasks waiting on any descriptor */
+};
+
+/* Declare the functions only the library calls (chapters 3, 5) */
+int await(struct request *request);
+struct loop *loop_current(void);
+void loop_forget_fd(struct loop *loop, int fd, int status);
+
+#endif

@@ -1,0 +1,39 @@
+/* loop/poller.h, tangled from chapters 4, 5 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef POLLER_H
+#define POLLER_H
+
+#include "clock.h"
+
+struct poller;
+
+/* Name the events a poller reports (chapters 4, 5) */
+struct poller_event {
+    int fd;
+    unsigned events;
+};
+enum {
+    POLLER_READABLE = 1,
+    POLLER_WRITABLE = 2,
+    POLLER_ERRORED = 4,
+    POLLER_CLOSED = 8           /* reported only: the fd was closed while watched */
+};
+
+/* Make a poller that watches nothing yet: 0, or -ENOMEM. */
+int poller_create(struct poller **poller);
+/* Free a poller (NULL is ignored). */
+void poller_free(struct poller *poller);
+/* Declare how descriptors are watched (chapter 5) */
+/* Report events (POLLER_READABLE | ...) for fd from now on, instead of what
+   was asked before: 0, or -errno (only if fd was not watched yet). */
+int poller_watch(struct poller *poller, int fd, unsigned events);
+/* Stop watching fd. */
+void poller_unwatch(struct poller *poller, int fd);
+/* Sleep until timeout has passed (negative: no limit), a signal arrives, or a
+   watched descriptor is ready.  Returns how many descriptors are ready, with
+   their events in (*ready)[0..n-1], or -errno. */
+int poller_wait(struct poller *poller, nanoseconds timeout,
+                const struct poller_event **ready);
+
+#endif

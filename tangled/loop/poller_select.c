@@ -1,0 +1,146 @@
+/* loop/poller_select.c, tangled from chapters 4, 5 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#include "poller.h"
+
+/* Include the headers the select poller uses (chapters 4, 5) */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/select.h>
+#include <fcntl.h>
+#include <stdbool.h>
+
+struct poller {
+    fd_set read;                /* the descriptors watched for each event */
+    fd_set write;
+    fd_set error;
+    int max_fd;                 /* the highest watched descriptor, or -1 */
+    /* Declare what else the select poller keeps (chapter 5) */
+    struct poller_event ready[FD_SETSIZE];
+};
+
+/* Create and free a select poller (chapter 4) */
+int poller_create(struct poller **created)
+{
+    struct poller *poller = calloc(1, sizeof *poller);
+    if (poller == NULL)
+        return -ENOMEM;
+    FD_ZERO(&poller->read);
+    FD_ZERO(&poller->write);
+    FD_ZERO(&poller->error);
+    poller->max_fd = -1;
+    *created = poller;
+    return 0;
+}
+
+void poller_free(struct poller *poller)
+{
+    free(poller);
+}
+
+/* Watch and unwatch descriptors with select (chapter 5) */
+static bool fd_is_open(int fd)
+{
+    return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
+
+static bool select_watches(const struct poller *poller, int fd)
+{
+    return FD_ISSET(fd, &poller->read) || FD_ISSET(fd, &poller->write)
+        || FD_ISSET(fd, &poller->error);
+}
+
+static void select_set(fd_set *set, int fd, bool on)
+{
+    if (on)
+        FD_SET(fd, set);
+    else
+        FD_CLR(fd, set);
+}
+
+int poller_watch(struct poller *poller, int fd, unsigned events)
+{
+    if (fd >= FD_SETSIZE)
+        return -EINVAL;
+    if (fd < 0 || (!select_watches(poller, fd) && !fd_is_open(fd)))
+        return -EBADF;
+    select_set(&poller->read, fd, events & POLLER_READABLE);
+    select_set(&poller->write, fd, events & POLLER_WRITABLE);
+    select_set(&poller->error, fd, events & POLLER_ERRORED);
+    if (fd > poller->max_fd)
+        poller->max_fd = fd;
+    return 0;
+}
+
+void poller_unwatch(struct poller *poller, int fd)
+{
+    if (fd < 0 || fd >= FD_SETSIZE)
+        return;
+    select_set(&poller->read, fd, false);
+    select_set(&poller->write, fd, false);
+    select_set(&poller->error, fd, false);
+    while (poller->max_fd >= 0 && !select_watches(poller, poller->max_fd))
+        poller->max_fd--;
+}
+
+/* Turn a timeout into select's timeval (chapter 4) */
+static struct timeval *select_timeout(nanoseconds timeout, struct timeval *limit)
+{
+    if (timeout < 0)
+        return NULL;
+    nanoseconds microseconds = (timeout + 999) / 1000;
+    limit->tv_sec = (time_t)(microseconds / 1000000);
+    limit->tv_usec = (suseconds_t)(microseconds % 1000000);
+    return limit;
+}
+
+/* Read select's answer for one descriptor (chapter 5) */
+static unsigned select_found(int fd, fd_set *read, fd_set *write, fd_set *error)
+{
+    unsigned events = 0;
+    if (FD_ISSET(fd, read))
+        events |= POLLER_READABLE;
+    if (FD_ISSET(fd, write))
+        events |= POLLER_WRITABLE;
+    if (FD_ISSET(fd, error))
+        events |= POLLER_ERRORED;
+    return events;
+}
+
+/* Wait in select (chapter 4) */
+static int select_failed(struct poller *poller, int error,
+                         const struct poller_event **ready)
+{
+    (void)poller;
+    (void)ready;
+    if (error == EBADF) {
+        int found = 0;
+        *ready = poller->ready;
+        for (int fd = 0; fd <= poller->max_fd; fd++)
+            if (select_watches(poller, fd) && !fd_is_open(fd))
+                poller->ready[found++] = (struct poller_event){ fd, POLLER_CLOSED };
+        return found;
+    }
+    return error == EINTR ? 0 : -error;
+}
+
+int poller_wait(struct poller *poller, nanoseconds timeout,
+                const struct poller_event **ready)
+{
+    struct timeval limit;
+    fd_set read = poller->read, write = poller->write, error = poller->error;
+    *ready = NULL;
+    int count = select(poller->max_fd + 1, &read, &write, &error,
+                       select_timeout(timeout, &limit));
+    if (count < 0)
+        return select_failed(poller, errno, ready);
+    int found = 0;
+    for (int fd = 0; fd <= poller->max_fd && found < count; fd++) {
+        unsigned events = select_found(fd, &read, &write, &error);
+        if (events != 0)
+            poller->ready[found++] = (struct poller_event){ fd, events };
+    }
+    *ready = poller->ready;
+    return found;
+    return 0;
+}

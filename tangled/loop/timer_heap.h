@@ -1,0 +1,36 @@
+/* loop/timer_heap.h, tangled from chapter 4 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef TIMER_HEAP_H
+#define TIMER_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+
+/* Declare a timer and the heap that keeps it (chapter 4) */
+struct task;
+
+struct timer {
+    nanoseconds deadline;
+    uint64_t sequence;
+    size_t index;
+    struct task *task;
+};
+
+struct timer_heap {
+    struct timer **timers;
+    size_t count;
+    size_t capacity;
+    uint64_t next_sequence;
+};
+
+int timer_heap_push(struct timer_heap *heap, struct timer *timer);
+struct timer *timer_heap_peek(const struct timer_heap *heap);
+struct timer *timer_heap_pop(struct timer_heap *heap);
+void timer_heap_remove(struct timer_heap *heap, struct timer *timer);
+void timer_heap_free(struct timer_heap *heap);
+
+#endif
