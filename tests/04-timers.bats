@@ -165,7 +165,9 @@ check_sleep_demo_times() {
     echo "sent $signals signals"
     assert_equal "$(text_of_timed)" "$(expected_sleep_demo)"
     check_sleep_demo_times
-    (( signals >= 50 ))
+    # About 150 signals on an idle machine; on a loaded one each kill and sleep takes
+    # longer, so the bound only asks that the loop was interrupted many times.
+    (( signals >= 20 ))
 }
 
 @test "timer_check: FIFO among equal deadlines, sorted pops after removals, no sleeper early" {
