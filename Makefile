@@ -1,9 +1,9 @@
 # Makefile for "Async from Scratch in C".
-#   make            check tools, tangle, build every stage, the HTML and PDF book, run the demo
+#   make            check tools, tangle, build every stage, the HTML, PDF and EPUB book, run the demo
 #   make test       lints + every stage's tests (STAGE=N: only stage N; STAGE_DIR=dir: your build)
 #   make check      every stage built with ASan/UBSan, tests run against that build
 #   make tangled    rewrite tangled/ (the whole program, no #line) from the chapters
-#   make html | pdf | stages | stageN | demo | deps | clean
+#   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
 export PYTHONUTF8 := 1
@@ -17,6 +17,7 @@ ASAN_CFLAGS := $(CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer
 LDLIBS      :=
 DEMO        := demo
 PY          := python3
+DEBIAN_PY   := /usr/bin/python3
 NOWEB       := /usr/lib/noweb
 PANDOC      := pandoc
 HIGHLIGHT   := pygments
@@ -38,14 +39,14 @@ LAST        := $(lastword $(STAGES))
 upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $(1) ] && echo y),$(c)))
 slug         = $(basename $(notdir $(1)))
 
-.PHONY: all everything deps tools tangled stages html pdf demo test test-run check check-run \
+.PHONY: all everything deps tools tangled stages html pdf epub demo test test-run check check-run \
         clean selftest $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
 
 all: deps
 	@$(MAKE) --no-print-directory everything
 	@$(MAKE) --no-print-directory demo
 
-everything: tangled stages html pdf
+everything: tangled stages html pdf epub
 
 deps:
 	@.ci/deps
@@ -108,25 +109,47 @@ stages: $(addprefix stage,$(STAGES))
 
 # --- weaving: one pass over every chapter, appendix last --------------------------------
 MD := $(B)/md/.stamp
+WEAVE = $(NOWEB)/markup $(ALL_NW) | $(PY) $(T)/nwreplace.py weave | $(PY) $(T)/finduses.py
 $(MD): $(ALL_NW) $(TOOLS)
 	@mkdir -p $(B)/md
-	@set -o pipefail; $(NOWEB)/markup $(ALL_NW) | $(PY) $(T)/nwreplace.py weave \
-	  | $(NOWEB)/finduses -noquote | $(NOWEB)/noidx | $(PY) $(T)/nw2md.py $(B)/md
+	@set -o pipefail; $(WEAVE) | $(NOWEB)/noidx | $(PY) $(T)/nw2md.py $(B)/md
 	@touch $@
 
-HTML_PAGES := $(B)/html/index.html $(B)/html/indexes.html $(B)/html/book.css \
-              $(foreach c,$(ALL_NW),$(B)/html/$(call slug,$(c)).html) \
-              $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html)
+CHAPTER_PAGES := $(foreach c,$(ALL_NW),$(B)/html/$(call slug,$(c)).html)
+HTML_PAGES := $(B)/html/index.html $(B)/html/indexes.html $(CHAPTER_PAGES) \
+              $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html) \
+              $(addprefix $(B)/html/,book.css book.js code-light.css code-dark.css lunr.js \
+                search-index.js book.pdf book.epub)
 PANDOC_HTML = $(PANDOC) -f markdown -t html5 -s --template $(T)/page.html \
-              --highlight-style $(HIGHLIGHT) --section-divs \
+              --highlight-style $(HIGHLIGHT) --section-divs --toc --toc-depth=2 \
               --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
               -M book-title="$(TITLE)"
 
 html: $(HTML_PAGES)
 
-$(B)/html/book.css: $(TOOLS)
+$(B)/html/book.css $(B)/html/book.js: $(B)/html/%: $(TOOLS)
 	@mkdir -p $(@D)
-	cp $(T)/book.css $@
+	cp $(T)/$* $@
+
+$(B)/html/lunr.js:
+	@mkdir -p $(@D)
+	cp /usr/share/javascript/lunr/lunr.js $@
+
+$(B)/html/book.pdf $(B)/html/book.epub: $(B)/html/%: $(B)/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+# the highlighting colours, as pandoc writes them for its own styles
+CODE_STYLE_light := $(HIGHLIGHT)
+CODE_STYLE_dark  := breezedark
+$(B)/html/code-%.css: $(TOOLS)
+	@mkdir -p $(@D)
+	@printf '$$highlighting-css$$\n' > $(T)/highlighting-css.template
+	printf '~~~ c\nint x;\n~~~\n' | $(PANDOC) -f markdown -t html5 -s --highlight-style $(CODE_STYLE_$*) \
+	  --template $(T)/highlighting-css.template -M pagetitle=css -o $@
+
+$(B)/html/search-index.js: $(B)/html/index.html $(CHAPTER_PAGES) $(TOOLS)
+	$(DEBIAN_PY) $(T)/searchindex.py $@ $(B)/html index.html $(notdir $(CHAPTER_PAGES))
 
 $(B)/html/index.html: $(BOOK) $(MD)
 	@mkdir -p $(@D)
@@ -172,6 +195,20 @@ $(B)/book.pdf: $(B)/latex/book.tex
 	@cp $(B)/latex/book.pdf $@
 	@echo "wrote $@"
 
+# --- the EPUB: the same sources, one document, split by pandoc into chapters ------------
+epub: $(B)/book.epub
+
+$(B)/book.epub: $(BOOK) $(MD) $(TOOLS)
+	@mkdir -p $(B)/epub
+	@printf '\n::: appendices\n:::\n' > $(B)/epub/appendices.md
+	FIG_DIR=$(B)/epub/fig FIG_URL=$(B)/epub/fig $(PANDOC) -f markdown -t epub3 \
+	  --toc --toc-depth=1 --number-sections --epub-chapter-level=1 --css $(T)/book.css \
+	  --highlight-style $(HIGHLIGHT) --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
+	  $(BOOK) $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
+	  $(if $(APPENDIX),$(B)/epub/appendices.md $(foreach c,$(APPENDIX),$(B)/md/$(call slug,$(c)).md)) \
+	  $(B)/md/indexes.md -o $@
+	@echo "wrote $@"
+
 # --- the demo ----------------------------------------------------------------------------
 demo:
 	@prog=$(B)/stage$(LAST)/bin/$(DEMO); \
@@ -186,8 +223,11 @@ LINTS = \
   --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
   --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d --banner "$(TITLE)" $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
   --lint 'the library keeps no state outside a loop or a thread::objs=$$(ls $(B)/stage$(LAST)/obj/loop/*.o) && objdump -t $$objs | awk '"'"'/^[^ ]*\.o:/ { file = $$1 } $$0 ~ /[ \t]\.(data|bss)[ \t]/ && $$NF !~ /^\./ { print file " " $$NF; bad = 1 } END { exit bad }'"'"' || { echo "mutable globals in the library: make them per loop or _Thread_local"; exit 1; }' \
+  --lint 'identifiers are used in code, not in strings or comments::set -o pipefail; $(WEAVE) | $(PY) $(T)/finduses.py --check' \
   --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
-  --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf'
+  --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf' \
+  --lint 'the EPUB is a whole zip and its links work::$(MAKE) --no-print-directory -s epub >/dev/null && unzip -tq $(B)/book.epub && d=$$(mktemp -d); trap "rm -rf $$d" EXIT; unzip -q $(B)/book.epub -d $$d && $(PY) $(T)/checklinks.py $$d' \
+  --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)'
 
 test:
 	@.ci/deps
