@@ -20,6 +20,7 @@ PY          := python3
 NOWEB       := /usr/lib/noweb
 PANDOC      := pandoc
 HIGHLIGHT   := pygments
+MARGIN      := 2.5cm
 B           := build
 T           := $(B)/tools
 TOOLS       := $(T)/.stamp
@@ -158,7 +159,7 @@ $(B)/latex/book.tex: $(BOOK) $(MD)
 	  --highlight-style $(HIGHLIGHT) --include-in-header $(T)/book-header.tex \
 	  --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V fontsize=11pt \
-	  -V geometry=margin=2.5cm -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
+	  -V geometry=margin=$(MARGIN) -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
 	  $(BOOK) $(B)/md/_mainmatter.md $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
 	  $(if $(APPENDIX),$(B)/md/_appendix.md $(foreach c,$(APPENDIX),$(B)/md/$(call slug,$(c)).md)) \
 	  $(B)/md/_backmatter.md $(B)/md/indexes.md -o $@
@@ -186,7 +187,8 @@ LINTS = \
   --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^([^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
   --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
   --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
-  --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf'
+  --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf' \
+  --lint 'no word of the PDF runs into the right margin::$(MAKE) --no-print-directory -s pdf >/dev/null && $(PY) $(T)/pdfmargins.py $(B)/book.pdf --margin $(MARGIN)'
 
 test:
 	@.ci/deps
