@@ -21,6 +21,9 @@ NOWEB       := /usr/lib/noweb
 PANDOC      := pandoc
 HIGHLIGHT   := pygments
 MARGIN      := 2.5cm
+# the room for a figure in the PDF, in points: A4's width less two MARGINs, and
+# under three fifths of its height (620 on a page of its own); text at 7 points or more
+FIG_ROOM    := FIG_MAX_WIDTH=453 FIG_MAX_HEIGHT=400 FIG_PAGE_HEIGHT=620 FIG_MIN_FONT=7
 B           := build
 T           := $(B)/tools
 TOOLS       := $(T)/.stamp
@@ -153,7 +156,7 @@ $(B)/latex/book.tex: $(BOOK) $(MD)
 	@printf '\n```{=latex}\n\\mainmatter\n```\n' > $(B)/md/_mainmatter.md
 	@printf '\n```{=latex}\n\\appendix\n```\n' > $(B)/md/_appendix.md
 	@printf '\n```{=latex}\n\\backmatter\n```\n' > $(B)/md/_backmatter.md
-	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(PANDOC) -f markdown -t latex -s \
+	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(FIG_ROOM) $(PANDOC) -f markdown -t latex -s \
 	  --top-level-division=chapter --number-sections --toc --toc-depth=1 \
 	  -M has-frontmatter=false --include-before-body $(B)/md/_frontmatter.tex \
 	  --highlight-style $(HIGHLIGHT) --include-in-header $(T)/book-header.tex \
