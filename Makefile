@@ -21,6 +21,10 @@ DEBIAN_PY   := /usr/bin/python3
 NOWEB       := /usr/lib/noweb
 PANDOC      := pandoc
 HIGHLIGHT   := pygments
+MARGIN      := 2.5cm
+# the room for a figure in the PDF, in points: A4's width less two MARGINs, and
+# under three fifths of its height (620 on a page of its own); text at 7 points or more
+FIG_ROOM    := FIG_MAX_WIDTH=453 FIG_MAX_HEIGHT=400 FIG_PAGE_HEIGHT=620 FIG_MIN_FONT=7
 B           := build
 T           := $(B)/tools
 TOOLS       := $(T)/.stamp
@@ -175,13 +179,13 @@ $(B)/latex/book.tex: $(BOOK) $(MD)
 	@printf '\n```{=latex}\n\\mainmatter\n```\n' > $(B)/md/_mainmatter.md
 	@printf '\n```{=latex}\n\\appendix\n```\n' > $(B)/md/_appendix.md
 	@printf '\n```{=latex}\n\\backmatter\n```\n' > $(B)/md/_backmatter.md
-	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(PANDOC) -f markdown -t latex -s \
+	FIG_DIR=$(B)/latex/fig FIG_URL=fig $(FIG_ROOM) $(PANDOC) -f markdown -t latex -s \
 	  --top-level-division=chapter --number-sections --toc --toc-depth=1 \
 	  -M has-frontmatter=false --include-before-body $(B)/md/_frontmatter.tex \
 	  --highlight-style $(HIGHLIGHT) --include-in-header $(T)/book-header.tex \
 	  --lua-filter $(T)/chunks.lua --lua-filter $(T)/diagrams.lua \
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V fontsize=11pt \
-	  -V geometry=margin=2.5cm -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
+	  -V geometry=margin=$(MARGIN) -V colorlinks=true -V linkcolor=blue -V fontfamily=lmodern \
 	  $(BOOK) $(B)/md/_mainmatter.md $(foreach c,$(CHAPTERS),$(B)/md/$(call slug,$(c)).md) \
 	  $(if $(APPENDIX),$(B)/md/_appendix.md $(foreach c,$(APPENDIX),$(B)/md/$(call slug,$(c)).md)) \
 	  $(B)/md/_backmatter.md $(B)/md/indexes.md -o $@
@@ -227,7 +231,8 @@ LINTS = \
   --lint 'the HTML book has no broken links::$(MAKE) --no-print-directory -s html >/dev/null && $(PY) $(T)/checklinks.py $(B)/html' \
   --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf' \
   --lint 'the EPUB is a whole zip and its links work::$(MAKE) --no-print-directory -s epub >/dev/null && unzip -tq $(B)/book.epub && d=$$(mktemp -d); trap "rm -rf $$d" EXIT; unzip -q $(B)/book.epub -d $$d && $(PY) $(T)/checklinks.py $$d' \
-  --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)'
+  --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)' \
+  --lint 'no word of the PDF runs into the right margin::$(MAKE) --no-print-directory -s pdf >/dev/null && $(PY) $(T)/pdfmargins.py $(B)/book.pdf --margin $(MARGIN)'
 
 test:
 	@.ci/deps
