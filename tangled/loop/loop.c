@@ -303,7 +303,6 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
     case REQUEST_SCHEDULE:
         loop_handle_schedule(loop, task, request);
         break;
-    
     case REQUEST_TIMEOUT:
         loop_handle_timeout(loop, task, request);
         break;
