@@ -81,10 +81,11 @@ $(B)/empty:
 	@mkdir -p $@
 
 define stage_rules
-$(B)/stage$(1)/.tangled: $(call upto,$(1)) $(TOOLS)
+$(B)/stage$(1)/.tangled: $(call upto,$(1)) $(TOOLS) mk/stage.mk
 	@mkdir -p $(B)/stage$(1)
 	@$(PY) $(T)/tangle.py --out $(B)/stage$(1)/src --line --prune $(call upto,$(1))
 	@$(PY) $(T)/tangle.py --out $(B)/stage$(1)/code --prune $(call upto,$(1))
+	@cp mk/stage.mk $(B)/stage$(1)/code/Makefile
 	@touch $$@
 
 $(B)/stage$(1)/changes.diff: $(B)/stage$(1)/.tangled $(2)

@@ -1,5 +1,11 @@
 # mk/stage.mk: compile one stage's tangled sources. Called by the top-level Makefile:
 #   make -f mk/stage.mk SRC=build/stage3/src OUT=build/stage3 CFLAGS='...'
+# The same file is copied into every build/stageN/code/ as its Makefile, so that a reader
+# can build a stage's readable sources by themselves: `make` there puts the programs in
+# build/bin/, with the book's flags.
+SRC     ?= .
+OUT     ?= build
+CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -g
 # SRC/loop/ is the library: every .c there goes into OUT/libloop.a.
 # SRC/programs/ holds the programs: every .c with a line starting "int main" becomes
 # OUT/bin/<name>; the other .c files there (helpers such as args.c) go into
