@@ -107,20 +107,20 @@ static unsigned select_found(int fd, fd_set *read, fd_set *write, fd_set *error)
     return events;
 }
 
-/* Wait in select (chapter 4) */
-static int select_failed(struct poller *poller, int error,
-                         const struct poller_event **ready)
+static int select_report_closed(struct poller *poller,
+                                const struct poller_event **ready)
 {
-    (void)poller;
-    (void)ready;
-    if (error == EBADF) {
-        int found = 0;
-        *ready = poller->ready;
-        for (int fd = 0; fd <= poller->max_fd; fd++)
-            if (select_watches(poller, fd) && !fd_is_open(fd))
-                poller->ready[found++] = (struct poller_event){ fd, POLLER_CLOSED };
-        return found;
-    }
+    int found = 0;
+    for (int fd = 0; fd <= poller->max_fd; fd++)
+        if (select_watches(poller, fd) && !fd_is_open(fd))
+            poller->ready[found++] = (struct poller_event){ fd, POLLER_CLOSED };
+    *ready = poller->ready;
+    return found;
+}
+
+/* Wait in select (chapter 4) */
+static int select_failed(int error)
+{
     return error == EINTR ? 0 : -error;
 }
 
@@ -132,8 +132,11 @@ int poller_wait(struct poller *poller, nanoseconds timeout,
     *ready = NULL;
     int count = select(poller->max_fd + 1, &read, &write, &error,
                        select_timeout(timeout, &limit));
-    if (count < 0)
-        return select_failed(poller, errno, ready);
+    if (count < 0) {
+        if (errno == EBADF)
+            return select_report_closed(poller, ready);
+        return select_failed(errno);
+    }
     int found = 0;
     for (int fd = 0; fd <= poller->max_fd && found < count; fd++) {
         unsigned events = select_found(fd, &read, &write, &error);
@@ -142,5 +145,4 @@ int poller_wait(struct poller *poller, nanoseconds timeout,
     }
     *ready = poller->ready;
     return found;
-    return 0;
 }
