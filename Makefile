@@ -2,6 +2,10 @@
 #   make            check tools, tangle, build every stage, the HTML, PDF and EPUB book, run the demo
 #   make test       lints + every stage's tests (STAGE=N: only stage N; STAGE_DIR=dir: your build)
 #   make check      every stage built with ASan/UBSan, tests run against that build
+#   make grade      score every chapter's and exercise's tests (STAGE_DIR=dir: a student's build)
+#   make exercise CH=3 EX=5   one exercise's tests (STAGE_DIR=dir: a student's build)
+#   make starter N=4          a folder to write chapter 4 in: stage 3, the tests, a README
+#   make guide      the instructor's guide (HTML and PDF), apart from the book
 #   make tangled    rewrite tangled/ (the whole program, no #line) from the chapters
 #   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
@@ -44,7 +48,7 @@ upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $
 slug         = $(basename $(notdir $(1)))
 
 .PHONY: all everything deps tools tangled stages html pdf epub demo test test-run check check-run \
-        clean selftest $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
+        clean selftest answers exercise grade starter $(addprefix answer,$(EXERCISES)) $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
 
 all: deps
 	@$(MAKE) --no-print-directory everything
@@ -111,6 +115,44 @@ before       = $(lastword $(foreach s,$(STAGES),$(if $(shell [ $(s) -lt $(1) ] &
 $(foreach n,$(STAGES),$(eval $(call stage_rules,$(n),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/.tangled),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/code))))
 
 stages: $(addprefix stage,$(STAGES))
+
+# --- the classroom kit: an answer stage per code exercise --------------------------------
+# tests/exercises/NN-K-name.bats tests exercise K of chapter NN. Its answer is section
+# "## Exercise K" of chapters/answers/NN-*.nw; the answer stage N.K is stage N with that
+# section's chunks added (tangle.py --exercise K), built like a stage in build/answers/N.K.
+EXERCISE_TESTS := $(sort $(wildcard tests/exercises/[0-9][0-9]-*-*.bats))
+exercise_id     = $(shell echo $(notdir $(1)) | sed -E 's/^0*([0-9]+)-([0-9]+)-.*/\1.\2/')
+EXERCISES      := $(foreach t,$(EXERCISE_TESTS),$(call exercise_id,$(t)))
+ex_chapter      = $(firstword $(subst ., ,$(1)))
+ex_number       = $(lastword $(subst ., ,$(1)))
+answers_of      = $(wildcard chapters/answers/$(shell printf %02d $(call ex_chapter,$(1)))-*.nw)
+
+define answer_rules
+$(B)/answers/$(1)/.tangled: $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) $(TOOLS)
+	@test -n "$(call answers_of,$(1))" || { echo "exercise $(1) has a test but no chapters/answers/$(shell printf %02d $(call ex_chapter,$(1)))-*.nw"; exit 1; }
+	@mkdir -p $(B)/answers/$(1)
+	@$(PY) $(T)/tangle.py --out $(B)/answers/$(1)/src --line --prune --exercise $(call ex_number,$(1)) \
+	  $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) >/dev/null
+	@$(PY) $(T)/tangle.py --out $(B)/answers/$(1)/code --prune --exercise $(call ex_number,$(1)) \
+	  $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) >/dev/null
+	@touch $$@
+
+answer$(1): $(B)/answers/$(1)/.tangled stage$(call ex_chapter,$(1))
+	@$$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/answers/$(1)/src OUT=$(B)/answers/$(1) \
+	  CC='$(CC)' CFLAGS='$(CFLAGS)' LDLIBS='$(LDLIBS)'
+endef
+$(foreach e,$(EXERCISES),$(eval $(call answer_rules,$(e))))
+
+answers: $(addprefix answer,$(EXERCISES))
+
+# make starter N=4 [STARTER=dir]: the folder a student writes chapter 4 in
+STARTER ?= $(B)/starter/chapter-$(N)
+starter: $(TOOLS)
+	@test -n "$(N)" && echo " $(STAGES) " | grep -q " $(N) " || { echo "usage: make starter N=chapter (one of: $(STAGES))"; exit 1; }
+	@$(MAKE) --no-print-directory $(B)/stage$(N)/.tangled $(if $(call before,$(N)),$(B)/stage$(call before,$(N))/.tangled)
+	@$(PY) $(T)/starter.py $(N) $(if $(call before,$(N)),--before $(B)/stage$(call before,$(N))/code) \
+	  --after $(B)/stage$(N)/code --chapter-file $(lastword $(call upto,$(N))) \
+	  --makefile mk/stage.mk --tests tests --out $(STARTER)
 
 # --- weaving: one pass over every chapter, appendix last --------------------------------
 MD := $(B)/md/.stamp
@@ -233,18 +275,39 @@ LINTS = \
   --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf' \
   --lint 'the EPUB is a whole zip and its links work::$(MAKE) --no-print-directory -s epub >/dev/null && unzip -tq $(B)/book.epub && d=$$(mktemp -d); trap "rm -rf $$d" EXIT; unzip -q $(B)/book.epub -d $$d && $(PY) $(T)/checklinks.py $$d' \
   --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)' \
+  --lint 'a starter kit for chapter 4 fails its tests, and passes them with the book'"'"'s chapter 4::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(MAKE) --no-print-directory -s starter N=4 STARTER=$$d/kit >/dev/null && ! $(MAKE) -s -C $$d/kit test >$$d/before.out 2>&1 && grep -q "^not ok" $$d/before.out && cp -r $(B)/stage4/code/loop $(B)/stage4/code/programs $$d/kit/ && $(MAKE) -s -C $$d/kit test >$$d/after.out 2>&1 || { cat $$d/before.out $$d/after.out 2>/dev/null | tail -30; exit 1; }' \
   --lint 'no word of the PDF runs into the right margin::$(MAKE) --no-print-directory -s pdf >/dev/null && $(PY) $(T)/pdfmargins.py $(B)/book.pdf --margin $(MARGIN)'
 
 test:
 	@.ci/deps
 	@$(MAKE) --no-print-directory test-run
 
+# the exercises of the stages tested: each one's test must pass on its answer stage and fail
+# on the chapter's stage (only for our own build: a STAGE_DIR is a student's)
+TEST_EXERCISES := $(if $(STAGE_DIR),,$(foreach e,$(EXERCISES),$(if $(filter $(call ex_chapter,$(e)),$(TEST_STAGES)),$(e))))
 ifeq ($(STAGE_DIR),)
-test-run: $(addprefix stage,$(TEST_STAGES))
+test-run: $(addprefix stage,$(TEST_STAGES)) $(addprefix answer,$(TEST_EXERCISES))
 endif
 test-run: $(TOOLS)
 	@$(PY) $(T)/runtests.py $(if $(STAGE),,$(LINTS)) --stages "$(TEST_STAGES)" \
-	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --build $(B) --tests tests
+	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --exercises "$(TEST_EXERCISES)" \
+	  --build $(B) --tests tests
+
+# make exercise CH=3 EX=5 [STAGE_DIR=dir]: one exercise's tests, against a student's build
+# (or against the book's answer when STAGE_DIR is not given)
+exercise: $(TOOLS) $(if $(STAGE_DIR),,answer$(CH).$(EX))
+	@test -n "$(CH)" -a -n "$(EX)" || { echo "usage: make exercise CH=3 EX=5 [STAGE_DIR=dir]"; exit 1; }
+	@f=$$(ls tests/exercises/$$(printf %02d $(CH))-$(EX)-*.bats 2>/dev/null); \
+	test -n "$$f" || { echo "exercise $(CH).$(EX) has no test (tests/exercises/$$(printf %02d $(CH))-$(EX)-*.bats)"; exit 1; }; \
+	d="$(if $(STAGE_DIR),$(STAGE_DIR),$(B)/answers/$(CH).$(EX))"; \
+	[ -d "$$d/exercises/$(CH).$(EX)" ] && d="$$d/exercises/$(CH).$(EX)"; \
+	echo "exercise $(CH).$(EX) against $$d"; STAGE_DIR="$$(cd "$$d" && pwd)" bats "$$f"
+
+# make grade [STAGE_DIR=dir] [STAGE=N]: a score per chapter and per exercise, up to stage N
+GRADE_STAGE := $(if $(STAGE),$(STAGE),$(LAST))
+grade: $(TOOLS) $(if $(STAGE_DIR),,stage$(GRADE_STAGE) answers)
+	@$(PY) $(T)/runtests.py --grade $(GRADE_STAGE) $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") \
+	  --exercises "$(EXERCISES)" --build $(B) --tests tests
 
 check:
 	@.ci/deps

@@ -41,3 +41,10 @@ $(OUT)/bin/%: $(OUT)/obj/programs/%.o $(OUT)/libprograms.a $(OUT)/libloop.a
 .SECONDARY:
 .DELETE_ON_ERROR:
 -include $(wildcard $(OUT)/obj/*/*.d)
+
+# In a starter kit (make starter N=4), which has a tests/ folder: run the tests of the
+# chapters against this build; EXERCISES=yes adds the tests of the chapter's exercises.
+.PHONY: test
+test: all
+	@test -d tests || { echo "no tests/ folder here: make test runs in a starter kit"; exit 1; }
+	STAGE_DIR="$(abspath $(OUT))" bats tests/[0-9]*.bats $(if $(EXERCISES),$(wildcard tests/exercises/*.bats))

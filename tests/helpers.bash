@@ -146,3 +146,28 @@ now_ms() {
     IFS=. read -r seconds hundredths _ < /proc/uptime
     echo $(( seconds * 1000 + 10#${hundredths:0:2} * 10 ))
 }
+
+# --- exercises ---------------------------------------------------------------------------
+# Exercise tests live in tests/exercises/NN-K-name.bats and load this file as ../helpers.
+# TESTS_DIR is the folder of the chapters' own tests.
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# chapter_tests_failing N: run the tests of chapters 1..N against $STAGE_DIR and print,
+# one per line, "FILE: NAME" for each test that fails (nothing if all pass). An exercise
+# whose point is to break something checks this list: the change must break exactly
+# the tests the answer names, no more and no fewer.
+chapter_tests_failing() {
+    local n=$1 file number
+    local files=()
+    for file in "$TESTS_DIR"/[0-9][0-9]-*.bats; do
+        number=$(basename "$file"); number=$((10#${number%%-*}))
+        (( number <= n )) && files+=("$file")
+    done
+    local file_of_test=() name
+    for file in "${files[@]}"; do
+        while IFS= read -r name; do file_of_test+=("$(basename "$file"): $name"); done \
+            < <(sed -n 's/^@test "\(.*\)" {$/\1/p' "$file")
+    done
+    STAGE_DIR="$STAGE_DIR" bats --tap "${files[@]}" 2>&1 | sed -n 's/^not ok \([0-9]*\) .*/\1/p' |
+        while read -r number; do echo "${file_of_test[number - 1]}"; done
+}
