@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Exercise 3.1, New tasks first: new tasks go to the front of the run queue.
-# kind: break. The change must make exactly these tests of chapters 1-3 fail.
+# Exercise 3.1: New tasks first.
+# kind: break (new tasks go to the front of the run queue; exactly these tests of chapters 1-3 must fail)
 load ../helpers
 bats_require_minimum_version 1.5.0
 
