@@ -39,39 +39,42 @@ yaml_list = $(shell awk '/^---[ \t]*$$/ { n++; next } \
     f && /^[ \t]*- / { sub(/^[ \t]*- */, ""); gsub(/["\047]/, ""); print }' $(BOOK))
 CHAPTERS    := $(wildcard $(addprefix chapters/,$(call yaml_list,chapters)))
 APPENDIX    := $(wildcard $(addprefix chapters/,$(call yaml_list,appendices)))
+# the instructor's guide: the book with the answers after its appendices (make guide)
+ANSWERS     := $(foreach c,$(CHAPTERS),$(wildcard chapters/answers/$(notdir $(c))))
+TOOLS_NW    := $(APPENDIX)
 ALL_NW      := $(CHAPTERS) $(APPENDIX)
 TITLE       := $(shell sed -n 's/^title: *//p' $(BOOK) | head -n1 | tr -d '"')
 chapnum      = $(shell echo $(notdir $(1)) | sed 's/-.*//; s/^0*//')
 STAGES      := $(foreach c,$(CHAPTERS),$(call chapnum,$(c)))
 LAST        := $(lastword $(STAGES))
 upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $(1) ] && echo y),$(c)))
-slug         = $(basename $(notdir $(1)))
+slug         = $(if $(findstring /answers/,$(1)),answers-)$(basename $(notdir $(1)))
 
 .PHONY: all everything deps tools tangled stages html pdf epub demo test test-run check check-run \
-        clean selftest answers exercise grade starter $(addprefix answer,$(EXERCISES)) $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
+        clean selftest answers exercise grade starter guide $(addprefix answer,$(EXERCISES)) $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
 
 all: deps
 	@$(MAKE) --no-print-directory everything
 	@$(MAKE) --no-print-directory demo
 
-everything: tangled stages html pdf epub
+everything: tangled stages html pdf epub guide
 
 deps:
 	@.ci/deps
 
 # --- bootstrapping: the appendix holds the tools; plain notangle gets the first one out ----
 tools: $(TOOLS)
-$(TOOLS): $(APPENDIX)
-	@test -n "$(APPENDIX)" || { echo "book.md lists no appendix with the tools"; exit 1; }
+$(TOOLS): $(TOOLS_NW)
+	@test -n "$(TOOLS_NW)" || { echo "book.md lists no appendix with the tools"; exit 1; }
 	@mkdir -p $(T)
 	@for tool in tangle.py nwreplace.py; do \
-	  notangle -R"tools/$$tool" $(APPENDIX) > $(T)/$$tool.tmp 2> $(T)/$$tool.err \
+	  notangle -R"tools/$$tool" $(TOOLS_NW) > $(T)/$$tool.tmp 2> $(T)/$$tool.err \
 	  && ! test -s $(T)/$$tool.err \
 	  || { echo "cannot bootstrap tools/$$tool:"; cat $(T)/$$tool.err; rm -f $(T)/$$tool.*; exit 1; }; \
 	  cmp -s $(T)/$$tool.tmp $(T)/$$tool && rm $(T)/$$tool.tmp || mv $(T)/$$tool.tmp $(T)/$$tool; \
 	  rm -f $(T)/$$tool.err; \
 	done
-	@$(PY) $(T)/tangle.py --out $(B) --roots 'tools/.*' $(APPENDIX)
+	@$(PY) $(T)/tangle.py --out $(B) --roots 'tools/.*' $(TOOLS_NW)
 	@touch $@
 
 # --- tangled/: the whole program, as committed ------------------------------------------
@@ -153,6 +156,17 @@ starter: $(TOOLS)
 	@$(PY) $(T)/starter.py $(N) $(if $(call before,$(N)),--before $(B)/stage$(call before,$(N))/code) \
 	  --after $(B)/stage$(N)/code --chapter-file $(lastword $(call upto,$(N))) \
 	  --makefile mk/stage.mk --tests tests --out $(STARTER)
+
+# make guide: the instructor's guide, in build/guide/ (html/ and guide.pdf): the whole book
+# woven again with chapters/answers/*.nw as further appendices, so that an answer's chunk
+# links lead to the chapter's chunks. The student's book (build/html, build/book.pdf) never
+# contains them.
+GUIDE_BOOK := chapters/answers/guide.md
+guide: $(TOOLS)
+	@$(MAKE) --no-print-directory B=$(B)/guide T=$(T) BOOK=$(GUIDE_BOOK) CHAPTERS="$(CHAPTERS)" \
+	  APPENDIX="$(APPENDIX) $(ANSWERS)" TOOLS_NW="$(TOOLS_NW)" html pdf
+	@cp $(B)/guide/book.pdf $(B)/guide/guide.pdf
+	@echo "wrote $(B)/guide/html/index.html and $(B)/guide/guide.pdf"
 
 # --- weaving: one pass over every chapter, appendix last --------------------------------
 MD := $(B)/md/.stamp
@@ -276,6 +290,7 @@ LINTS = \
   --lint 'the EPUB is a whole zip and its links work::$(MAKE) --no-print-directory -s epub >/dev/null && unzip -tq $(B)/book.epub && d=$$(mktemp -d); trap "rm -rf $$d" EXIT; unzip -q $(B)/book.epub -d $$d && $(PY) $(T)/checklinks.py $$d' \
   --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)' \
   --lint 'a starter kit for chapter 4 fails its tests, and passes them with the book'"'"'s chapter 4::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(MAKE) --no-print-directory -s starter N=4 STARTER=$$d/kit >/dev/null && ! $(MAKE) -s -C $$d/kit test >$$d/before.out 2>&1 && grep -q "^not ok" $$d/before.out && cp -r $(B)/stage4/code/loop $(B)/stage4/code/programs $$d/kit/ && $(MAKE) -s -C $$d/kit test >$$d/after.out 2>&1 || { cat $$d/before.out $$d/after.out 2>/dev/null | tail -30; exit 1; }' \
+  --lint 'the instructor'"'"'s guide builds, as HTML with working links and as a PDF::$(MAKE) --no-print-directory -s guide >/dev/null && $(PY) $(T)/checklinks.py $(B)/guide/html' \
   --lint 'no word of the PDF runs into the right margin::$(MAKE) --no-print-directory -s pdf >/dev/null && $(PY) $(T)/pdfmargins.py $(B)/book.pdf --margin $(MARGIN)'
 
 test:
