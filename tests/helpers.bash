@@ -152,16 +152,18 @@ now_ms() {
 # TESTS_DIR is the folder of the chapters' own tests.
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# chapter_tests_failing N: run the tests of chapters 1..N against $STAGE_DIR and print,
-# one per line, "FILE: NAME" for each test that fails (nothing if all pass). An exercise
-# whose point is to break something checks this list: the change must break exactly
-# the tests the answer names, no more and no fewer.
+# chapter_tests_failing N [FIRST]: run the tests of chapters FIRST..N (default 1..N)
+# against $STAGE_DIR and print, one per line, "FILE: NAME" for each test that fails
+# (nothing if all pass). An exercise whose point is to break something checks this list:
+# the change must break exactly the tests the answer names, no more and no fewer. An
+# exercise that changes only a program of chapter N passes N N: no earlier chapter's
+# tests run that program.
 chapter_tests_failing() {
-    local n=$1 file number
+    local n=$1 first=${2:-1} file number
     local files=()
     for file in "$TESTS_DIR"/[0-9][0-9]-*.bats; do
         number=$(basename "$file"); number=$((10#${number%%-*}))
-        (( number <= n )) && files+=("$file")
+        (( number >= first && number <= n )) && files+=("$file")
     done
     local file_of_test=() name
     for file in "${files[@]}"; do
