@@ -4,16 +4,6 @@
 load ../helpers
 bats_require_minimum_version 1.5.0
 
-# failing_in FILE.bats: run one chapter's tests against $STAGE_DIR and print "FILE.bats: NAME"
-# for each test that fails (chapter_tests_failing runs chapters 1..N at once, which takes
-# longer than the runner's time limit for one test on a busy machine).
-failing_in() {
-    local file="$TESTS_DIR/$1" name number names=()
-    while IFS= read -r name; do names+=("$name"); done < <(sed -n 's/^@test "\(.*\)" {$/\1/p' "$file")
-    STAGE_DIR="$STAGE_DIR" bats --tap "$file" 2>&1 | sed -n 's/^not ok \([0-9]*\) .*/\1/p' |
-        while read -r number; do echo "$1: ${names[number - 1]}"; done
-}
-
 @test "exercise 5.5: fd 1024 is watched like any other descriptor, after the waiter's first line" {
     run_program 10 fd_errors
     if [[ "$output" == *"not tried (RLIMIT_NOFILE is too low)"* ]]; then
@@ -27,8 +17,8 @@ failing_in() {
     assert_equal "${#lines[@]}" 18
 }
 
-@test "exercise 5.5: the two tests of fd_errors' first lines fail, and no other test of chapter 5" {
-    run failing_in 05-file-descriptors.bats
+@test "exercise 5.5: the two tests of fd_errors' first lines fail, and no other test of chapters 4 and 5" {
+    run chapter_tests_failing 5 4
     assert_output - <<'EOF2'
 05-file-descriptors.bats: fd_errors: a descriptor >= FD_SETSIZE is refused with EINVAL, not written past the fd_set
 05-file-descriptors.bats: fd_errors: fd -1 and a closed descriptor are refused at once with EBADF
