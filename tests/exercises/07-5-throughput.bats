@@ -11,9 +11,9 @@ teardown() {
 @test "exercise 7.5: echo_load --throughput prints one well-formed line and succeeds" {
     require_program echo_load
     start_server echo_server -q 127.0.0.1 0
-    run_program 30 echo_load --throughput 4 262144 4096 127.0.0.1 "$SERVER_PORT"
+    run_program 30 echo_load --throughput 4 262144 1024 127.0.0.1 "$SERVER_PORT"
     assert_success
-    assert_output --regexp '^4 clients x 262144 bytes in 4096-byte chunks: [0-9]+\.[0-9]{3} s, [0-9]+\.[0-9] MB/s, 0 failed$'
+    assert_output --regexp '^4 clients x 262144 bytes in 1024-byte chunks: [0-9]+\.[0-9]{3} s, [0-9]+\.[0-9] MB/s, 0 failed$'
 }
 
 @test "exercise 7.5: a total that is not a multiple of the chunk still comes back whole" {
