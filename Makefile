@@ -134,6 +134,7 @@ answers_of      = $(wildcard chapters/answers/$(shell printf %02d $(call ex_chap
 define answer_rules
 $(B)/answers/$(1)/.tangled: $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) $(TOOLS)
 	@test -n "$(call answers_of,$(1))" || { echo "exercise $(1) has a test but no chapters/answers/$(shell printf %02d $(call ex_chapter,$(1)))-*.nw"; exit 1; }
+	@grep -qE '^## Exercise $(call ex_number,$(1))\b' $(call answers_of,$(1)) || { echo "$(call answers_of,$(1)): no section \"## Exercise $(call ex_number,$(1))\" for exercise $(1)"; exit 1; }
 	@mkdir -p $(B)/answers/$(1)
 	@$(PY) $(T)/tangle.py --out $(B)/answers/$(1)/src --line --prune --exercise $(call ex_number,$(1)) \
 	  $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) >/dev/null
