@@ -7,7 +7,9 @@ bats_require_minimum_version 1.5.0
 # split_echo_server: an echo server on 127.0.0.1, any free port, that sends every echo in
 # two halves 50 ms apart. Sets SPLIT_PORT and SPLIT_PID.
 split_echo_server() {
-    python3 -u -c '
+    local python=/usr/bin/python3
+    [ -x "$python" ] || python=python3
+    "$python" -u -c '
 import socket, sys, threading, time
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -27,7 +29,7 @@ def serve(conn):
 while True:
     conn, _ = listener.accept()
     threading.Thread(target=serve, args=(conn,), daemon=True).start()
-' > "$BATS_TEST_TMPDIR/split.port" 3>&- &
+' > "$BATS_TEST_TMPDIR/split.port" 2>/dev/null 3>&- &
     SPLIT_PID=$!
     local deadline=$(( SECONDS + 10 ))
     while (( SECONDS < deadline )); do
