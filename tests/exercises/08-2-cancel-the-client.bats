@@ -30,7 +30,7 @@ free_port() {
 }
 
 @test "exercise 8.2: only the transcript test of chapter 8 fails, and no other" {
-    run chapter_tests_failing 8
+    run chapter_tests_failing 8 8
     assert_output - <<'EOF2'
 08-putting-it-together.bats: demo prints the seed's transcript, with the book's two fixes, line for line
 EOF2

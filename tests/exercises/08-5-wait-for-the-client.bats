@@ -5,7 +5,7 @@ load ../helpers
 bats_require_minimum_version 1.5.0
 
 @test "exercise 8.5: only the timing test of chapter 8 fails, and no other" {
-    run chapter_tests_failing 8
+    run chapter_tests_failing 8 8
     assert_output - <<'EOF2'
 08-putting-it-together.bats: the whole demo takes about 12 s: at least 11 s, under 30 s
 EOF2
