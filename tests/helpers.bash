@@ -173,3 +173,17 @@ chapter_tests_failing() {
     STAGE_DIR="$STAGE_DIR" bats --tap "${files[@]}" 2>&1 | sed -n 's/^not ok \([0-9]*\) .*/\1/p' |
         while read -r number; do echo "${file_of_test[number - 1]}"; done
 }
+
+# free_port: a random high TCP port that nothing on 127.0.0.1 listens on right now
+# (for programs such as chapter 8's demo, which take a port but cannot be given 0).
+free_port() {
+    local port
+    for _ in $(seq 20); do
+        port=$(( 20000 + RANDOM % 30000 ))
+        if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}

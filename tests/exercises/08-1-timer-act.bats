@@ -4,19 +4,6 @@
 load ../helpers
 bats_require_minimum_version 1.5.0
 
-# A random high port that nothing listens on right now.
-free_port() {
-    local port
-    for _ in $(seq 20); do
-        port=$(( 20000 + RANDOM % 30000 ))
-        if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
-
 @test "exercise 8.1: five equal sleeps print 1 to 5 in FIFO order, as a fourth act" {
     run_program 60 demo "$(free_port)"
     assert_success
