@@ -45,10 +45,16 @@ TOOLS_NW    := $(APPENDIX)
 GUIDE_BOOK  := chapters/answers/guide.md
 ALL_NW      := $(CHAPTERS) $(APPENDIX)
 TITLE       := $(shell sed -n 's/^title: *//p' $(BOOK) | head -n1 | tr -d '"')
-chapnum      = $(shell echo $(notdir $(1)) | sed 's/-.*//; s/^0*//')
+# chapnum FILE: 04-timers.nw -> 4; pad2 N: 4 -> 04. These and the lists below use make's own
+# functions, not $(shell): make evaluates them thousands of times while it reads this file.
+chapnum      = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $(1)))))
+pad2         = $(if $(filter 1 2 3 4 5 6 7 8 9,$(1)),0$(1),$(1))
+rest         = $(wordlist 2,$(words $(1)),$(1))
 STAGES      := $(foreach c,$(CHAPTERS),$(call chapnum,$(c)))
 LAST        := $(lastword $(STAGES))
-upto         = $(foreach c,$(CHAPTERS),$(if $(shell [ $(call chapnum,$(c)) -le $(1) ] && echo y),$(c)))
+# upto N: the chapters of stage N, in book order (which is the chapters' order) up to N
+upto         = $(call until_chapter,$(1),$(CHAPTERS))
+until_chapter = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(call chapnum,$(firstword $(2)))),,$(call until_chapter,$(1),$(call rest,$(2)))))
 slug         = $(if $(findstring /answers/,$(1)),answers-)$(basename $(notdir $(1)))
 
 .PHONY: all everything deps tools tangled stages html pdf epub demo test test-run check check-run \
@@ -115,7 +121,9 @@ $(B)/html/stage-$(1)/index.html: $(B)/stage$(1)/.tangled $(B)/stage$(1)/changes.
 	  $(B)/html/stage-$(1) $(T)/page.html "$(TITLE)" \
 	  $(call slug,$(lastword $(call upto,$(1)))).html
 endef
-before       = $(lastword $(foreach s,$(STAGES),$(if $(shell [ $(s) -lt $(1) ] && echo y),$(s))))
+# before N: the stage before stage N (nothing for the first)
+before       = $(lastword $(call stages_before,$(1),$(STAGES)))
+stages_before = $(if $(filter-out $(1),$(firstword $(2))),$(firstword $(2)) $(call stages_before,$(1),$(call rest,$(2))))
 $(foreach n,$(STAGES),$(eval $(call stage_rules,$(n),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/.tangled),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/code))))
 
 stages: $(addprefix stage,$(STAGES))
@@ -125,15 +133,15 @@ stages: $(addprefix stage,$(STAGES))
 # "## Exercise K" of chapters/answers/NN-*.nw; the answer stage N.K is stage N with that
 # section's chunks added (tangle.py --exercise K), built like a stage in build/answers/N.K.
 EXERCISE_TESTS := $(sort $(wildcard tests/exercises/[0-9][0-9]-*-*.bats))
-exercise_id     = $(shell echo $(notdir $(1)) | sed -E 's/^0*([0-9]+)-([0-9]+)-.*/\1.\2/')
+exercise_id     = $(patsubst 0%,%,$(word 1,$(subst -, ,$(notdir $(1))))).$(word 2,$(subst -, ,$(notdir $(1))))
 EXERCISES      := $(foreach t,$(EXERCISE_TESTS),$(call exercise_id,$(t)))
 ex_chapter      = $(firstword $(subst ., ,$(1)))
 ex_number       = $(lastword $(subst ., ,$(1)))
-answers_of      = $(wildcard chapters/answers/$(shell printf %02d $(call ex_chapter,$(1)))-*.nw)
+answers_of      = $(wildcard chapters/answers/$(call pad2,$(call ex_chapter,$(1)))-*.nw)
 
 define answer_rules
 $(B)/answers/$(1)/.tangled: $(call upto,$(call ex_chapter,$(1))) $(call answers_of,$(1)) $(TOOLS)
-	@test -n "$(call answers_of,$(1))" || { echo "exercise $(1) has a test but no chapters/answers/$(shell printf %02d $(call ex_chapter,$(1)))-*.nw"; exit 1; }
+	@test -n "$(call answers_of,$(1))" || { echo "exercise $(1) has a test but no chapters/answers/$(call pad2,$(call ex_chapter,$(1)))-*.nw"; exit 1; }
 	@grep -qE '^## Exercise $(call ex_number,$(1))\b' $(call answers_of,$(1)) || { echo "$(call answers_of,$(1)): no section \"## Exercise $(call ex_number,$(1))\" for exercise $(1)"; exit 1; }
 	@mkdir -p $(B)/answers/$(1)
 	@$(PY) $(T)/tangle.py --out $(B)/answers/$(1)/src --line --prune --exercise $(call ex_number,$(1)) \

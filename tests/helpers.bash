@@ -1,5 +1,7 @@
 # tests/helpers.bash: loaded by every chapter's tests with `load helpers`.
 # STAGE_DIR is set by `make test` (build/stageN, or your own build); programs are in $BIN.
+# A test names every program it runs (run_program 5 turns ...): make test runs a chapter's
+# test file again on a later stage only if a program it names is different there.
 load '/usr/lib/bats/bats-support/load.bash'
 load '/usr/lib/bats/bats-assert/load.bash'
 
@@ -157,7 +159,8 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # (nothing if all pass). An exercise whose point is to break something checks this list:
 # the change must break exactly the tests the answer names, no more and no fewer. An
 # exercise that changes only a program of chapter N passes N N: no earlier chapter's
-# tests run that program.
+# tests run that program. Under make test, $CACHED_BATS stands in for bats: it answers
+# from the results the run already has for the same programs (see runtests.py).
 chapter_tests_failing() {
     local n=$1 first=${2:-1} file number
     local files=()
@@ -170,7 +173,7 @@ chapter_tests_failing() {
         while IFS= read -r name; do file_of_test+=("$(basename "$file"): $name"); done \
             < <(sed -n 's/^@test "\(.*\)" {$/\1/p' "$file")
     done
-    STAGE_DIR="$STAGE_DIR" bats --tap "${files[@]}" 2>&1 | sed -n 's/^not ok \([0-9]*\) .*/\1/p' |
+    STAGE_DIR="$STAGE_DIR" "${CACHED_BATS:-bats}" --tap "${files[@]}" 2>&1 | sed -n 's/^not ok \([0-9]*\) .*/\1/p' |
         while read -r number; do echo "${file_of_test[number - 1]}"; done
 }
 
