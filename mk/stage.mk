@@ -5,7 +5,7 @@
 # build/bin/, with the book's flags.
 SRC     ?= .
 OUT     ?= build
-CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -g
+CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -O2 -g
 # SRC/loop/ is the library: every .c there goes into OUT/libloop.a.
 # SRC/programs/ holds the programs: every .c with a line starting "int main" becomes
 # OUT/bin/<name>; the other .c files there (helpers such as args.c) go into

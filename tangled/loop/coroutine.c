@@ -114,6 +114,17 @@ static void coroutine_entry(void)
     sanitizer_leave_coroutine(coroutine);
     swapcontext(&coroutine->context, &scheduler_context);
 }
+/* Prepare the coroutine's context to start in coroutine_entry (chapter 2) */
+static void prepare_context(struct coroutine *coroutine)
+{
+    getcontext(&coroutine->context);
+    coroutine->context.uc_stack.ss_sp = coroutine->stack;
+    coroutine->context.uc_stack.ss_size = coroutine->stack_size;
+    coroutine->context.uc_link = NULL;
+    makecontext(&coroutine->context, coroutine_entry, 0);
+    coroutine->valgrind_stack_id = VALGRIND_STACK_REGISTER(
+        coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
+}
 /* Create a coroutine (chapter 2) */
 struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
 {
@@ -126,13 +137,7 @@ struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
         free(coroutine);
         return NULL;
     }
-    getcontext(&coroutine->context);
-    coroutine->context.uc_stack.ss_sp = coroutine->stack;
-    coroutine->context.uc_stack.ss_size = coroutine->stack_size;
-    coroutine->context.uc_link = NULL;
-    makecontext(&coroutine->context, coroutine_entry, 0);
-    coroutine->valgrind_stack_id = VALGRIND_STACK_REGISTER(
-        coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
+    prepare_context(coroutine);
     coroutine->fn = fn;
     coroutine->arg = arg;
     coroutine->state = COROUTINE_CREATED;
