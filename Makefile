@@ -291,7 +291,8 @@ demo:
 # --- tests -------------------------------------------------------------------------------
 # STAGE=N: only stage N (tests of chapters 1..N). STAGE_DIR=dir: test dir/bin instead of ours.
 TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
-STARTER_LINT = --lint 'a starter kit for chapter 4 fails its tests, and passes them with the book'"'"'s chapter 4::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(MAKE) --no-print-directory -s starter N=4 STARTER=$$d/kit >/dev/null && ! $(MAKE) -s -C $$d/kit test >$$d/before.out 2>&1 && grep -q "^not ok" $$d/before.out && cp -r $(B)/stage4/code/loop $(B)/stage4/code/programs $$d/kit/ && $(MAKE) -s -C $$d/kit test >$$d/after.out 2>&1 || { cat $$d/before.out $$d/after.out 2>/dev/null | tail -30; exit 1; }'
+# (chapter 2's kit: the smallest whose chapter adds files to loop/ and to programs/)
+STARTER_LINT = --lint 'a starter kit for chapter 2 fails its tests, and passes them with the book'"'"'s chapter 2::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(MAKE) --no-print-directory -s starter N=2 STARTER=$$d/kit >/dev/null && ! $(MAKE) -s -C $$d/kit test >$$d/before.out 2>&1 && grep -q "^not ok" $$d/before.out && cp -r $(B)/stage2/code/loop $(B)/stage2/code/programs $$d/kit/ && $(MAKE) -s -C $$d/kit test >$$d/after.out 2>&1 || { cat $$d/before.out $$d/after.out 2>/dev/null | tail -30; exit 1; }'
 GUIDE_LINT = --lint 'the instructor'"'"'s guide builds, as HTML with working links and as a PDF::$(MAKE) --no-print-directory -s guide >/dev/null && $(PY) $(T)/checklinks.py $(B)/guide/html'
 LINTS = \
   --lint 'every used chunk is defined::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d/c $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$d/t --roots "tools/.*" $(APPENDIX) >/dev/null' \
@@ -303,7 +304,7 @@ LINTS = \
   --lint 'the PDF builds without LaTeX errors::$(MAKE) --no-print-directory -s pdf' \
   --lint 'the EPUB is a whole zip and its links work::$(MAKE) --no-print-directory -s epub >/dev/null && unzip -tq $(B)/book.epub && d=$$(mktemp -d); trap "rm -rf $$d" EXIT; unzip -q $(B)/book.epub -d $$d && $(PY) $(T)/checklinks.py $$d' \
   --lint 'the web book works in Chromium at 390 and 1366 px::$(MAKE) --no-print-directory -s html >/dev/null && $(DEBIAN_PY) $(T)/browsercheck.py $(B)/html index.html indexes.html $(notdir $(CHAPTER_PAGES)) $(if $(LAST),stage-$(LAST)/index.html stage-$(LAST)/changes.html)' \
-  $(if $(filter 4,$(STAGES)),$(STARTER_LINT)) \
+  $(if $(filter 2,$(STAGES)),$(STARTER_LINT)) \
   $(if $(wildcard $(GUIDE_BOOK)),$(GUIDE_LINT)) \
   --lint 'no word of the PDF runs into the right margin::$(MAKE) --no-print-directory -s pdf >/dev/null && $(PY) $(T)/pdfmargins.py $(B)/book.pdf --margin $(MARGIN)'
 
