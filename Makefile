@@ -291,6 +291,8 @@ demo:
 # --- tests -------------------------------------------------------------------------------
 # STAGE=N: only stage N (tests of chapters 1..N). STAGE_DIR=dir: test dir/bin instead of ours.
 TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
+# exercises checked at once (their tests mostly wait on timers and sockets)
+TEST_JOBS   := $(shell nproc 2>/dev/null || echo 1)
 # (chapter 2's kit: the smallest whose chapter adds files to loop/ and to programs/)
 STARTER_LINT = --lint 'a starter kit for chapter 2 fails its tests, and passes them with the book'"'"'s chapter 2::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(MAKE) --no-print-directory -s starter N=2 STARTER=$$d/kit >/dev/null && ! $(MAKE) -s -C $$d/kit test >$$d/before.out 2>&1 && grep -q "^not ok" $$d/before.out && cp -r $(B)/stage2/code/loop $(B)/stage2/code/programs $$d/kit/ && $(MAKE) -s -C $$d/kit test >$$d/after.out 2>&1 || { cat $$d/before.out $$d/after.out 2>/dev/null | tail -30; exit 1; }'
 GUIDE_LINT = --lint 'the instructor'"'"'s guide builds, as HTML with working links and as a PDF::$(MAKE) --no-print-directory -s guide >/dev/null && $(PY) $(T)/checklinks.py $(B)/guide/html'
@@ -321,7 +323,7 @@ endif
 test-run: $(TOOLS)
 	@$(PY) $(T)/runtests.py $(if $(STAGE),,$(LINTS)) --stages "$(TEST_STAGES)" \
 	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --exercises "$(TEST_EXERCISES)" \
-	  --build $(B) --tests tests
+	  --jobs $(TEST_JOBS) --build $(B) --tests tests
 
 # make exercise CH=3 EX=5 [STAGE_DIR=dir]: one exercise's tests, against a student's build
 # (or against the book's answer when STAGE_DIR is not given)
