@@ -7,6 +7,8 @@
 #   make starter N=4          a folder to write chapter 4 in: stage 3, the tests, a README
 #   make guide      the instructor's guide (HTML and PDF), apart from the book
 #   make tangled    rewrite tangled/ (the whole program, no #line) from the chapters
+#   make bench      chapter 9's benchmarks on the last stage, with libuv, libev and asyncio
+#                   peers in the same run: one table, also in build/bench/results.txt (.json)
 #   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
@@ -60,7 +62,7 @@ upto         = $(call until_chapter,$(1),$(CHAPTERS))
 until_chapter = $(if $(2),$(firstword $(2)) $(if $(filter $(1),$(call chapnum,$(firstword $(2)))),,$(call until_chapter,$(1),$(call rest,$(2)))))
 slug         = $(if $(findstring /answers/,$(1)),answers-)$(basename $(notdir $(1)))
 
-.PHONY: all everything deps tools tangled stages html pdf epub demo test test-run check check-run \
+.PHONY: all everything deps tools tangled stages html pdf epub demo bench test test-run check check-run \
         clean selftest answers exercise grade starter guide $(addprefix answer,$(EXERCISES)) $(addprefix stage,$(STAGES)) $(addprefix asan-stage,$(STAGES))
 
 all: deps
@@ -288,6 +290,19 @@ demo:
 	if [ -n "$(LAST)" ] && [ -x $$prog ]; then echo "--- $$prog"; timeout 60 $$prog; \
 	else echo "demo: $$prog does not exist yet (no chapter defines $(DEMO)); nothing to run"; fi
 
+# --- benchmarks (chapter 9) -------------------------------------------------------------
+# The last stage's benchmark programs, the C peers compiled from its bench/ folder, and the
+# driver, which runs every row and the peers in the same run and writes build/bench/.
+BENCH_CODE := $(B)/stage$(LAST)/code/bench
+bench: stage$(LAST)
+	@.ci/deps
+	@test -f $(BENCH_CODE)/bench.py || { echo "bench: stage $(LAST) has no bench/bench.py (chapter 9 writes it)"; exit 1; }
+	@mkdir -p $(B)/bench
+	$(CC) $(CFLAGS) -o $(B)/bench/uv_echo $(BENCH_CODE)/uv_echo.c -luv
+	$(CC) $(CFLAGS) -o $(B)/bench/ev_echo $(BENCH_CODE)/ev_echo.c -lev
+	$(PY) $(BENCH_CODE)/bench.py --bin $(B)/stage$(LAST)/bin --peers $(B)/bench \
+	  --python $(DEBIAN_PY) --out $(B)/bench
+
 # --- tests -------------------------------------------------------------------------------
 # STAGE=N: only stage N (tests of chapters 1..N). STAGE_DIR=dir: test dir/bin instead of ours.
 TEST_STAGES := $(if $(STAGE),$(STAGE),$(STAGES))
@@ -298,7 +313,7 @@ STARTER_LINT = --lint 'a starter kit for chapter 2 fails its tests, and passes t
 GUIDE_LINT = --lint 'the instructor'"'"'s guide builds, as HTML with working links and as a PDF::$(MAKE) --no-print-directory -s guide >/dev/null && $(PY) $(T)/checklinks.py $(B)/guide/html'
 LINTS = \
   --lint 'every used chunk is defined::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d/c $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$d/t --roots "tools/.*" $(APPENDIX) >/dev/null' \
-  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
+  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|bench/[^/]*\.(c|py)|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
   --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d --banner "$(TITLE)" $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
   --lint 'the library keeps no state outside a loop or a thread::objs=$$(ls $(B)/stage$(LAST)/obj/loop/*.o) && objdump -t $$objs | awk '"'"'/^[^ ]*\.o:/ { file = $$1 } $$0 ~ /[ \t]\.(data|bss)[ \t]/ && $$NF !~ /^\./ { print file " " $$NF; bad = 1 } END { exit bad }'"'"' || { echo "mutable globals in the library: make them per loop or _Thread_local"; exit 1; }' \
   --lint 'identifiers are used in code, not in strings or comments::set -o pipefail; $(WEAVE) | $(PY) $(T)/finduses.py --check' \
