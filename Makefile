@@ -176,9 +176,12 @@ starter: $(TOOLS)
 # woven again with chapters/answers/*.nw as further appendices, so that an answer's chunk
 # links lead to the chapter's chunks. The student's book (build/html, build/book.pdf) never
 # contains them.
-guide: $(TOOLS)
+# The stage pages are the book's, copied: the guide's own make leaves them out (STAGE_PAGES=).
+guide: $(TOOLS) $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html)
+	@mkdir -p $(B)/guide/html
+	@for n in $(STAGES); do rm -rf $(B)/guide/html/stage-$$n; cp -r $(B)/html/stage-$$n $(B)/guide/html/; done
 	@$(MAKE) --no-print-directory B=$(B)/guide T=$(T) BOOK=$(GUIDE_BOOK) CHAPTERS="$(CHAPTERS)" \
-	  APPENDIX="$(APPENDIX) $(ANSWERS)" TOOLS_NW="$(TOOLS_NW)" html pdf
+	  APPENDIX="$(APPENDIX) $(ANSWERS)" TOOLS_NW="$(TOOLS_NW)" STAGE_PAGES= html pdf
 	@cp $(B)/guide/book.pdf $(B)/guide/guide.pdf
 	@echo "wrote $(B)/guide/html/index.html and $(B)/guide/guide.pdf"
 
@@ -191,8 +194,8 @@ $(MD): $(ALL_NW) $(TOOLS)
 	@touch $@
 
 CHAPTER_PAGES := $(foreach c,$(ALL_NW),$(B)/html/$(call slug,$(c)).html)
-HTML_PAGES := $(B)/html/index.html $(B)/html/indexes.html $(CHAPTER_PAGES) \
-              $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html) \
+STAGE_PAGES ?= $(foreach n,$(STAGES),$(B)/html/stage-$(n)/index.html)
+HTML_PAGES := $(B)/html/index.html $(B)/html/indexes.html $(CHAPTER_PAGES) $(STAGE_PAGES) \
               $(addprefix $(B)/html/,book.css book.js code-light.css code-dark.css lunr.js \
                 search-index.js book.pdf book.epub)
 PANDOC_HTML = $(PANDOC) -f markdown -t html5 -s --template $(T)/page.html \
