@@ -155,34 +155,12 @@ EOF
 }
 
 @test "bad arguments get the usage line and status 2" {
-    local bad
-    for bad in "" "1" "0 10" "1 0" "x 10" "1 10 3"; do
-        run_program 5 bench_yield $bad
-        assert_failure 2
-        [[ "$stderr" == "usage: bench_yield"* ]] || fail "bench_yield $bad: $stderr"
-    done
-    for bad in "" "0" "-5" "many" "1 2"; do
-        run_program 5 bench_spawn $bad
-        assert_failure 2
-        [[ "$stderr" == "usage: bench_spawn"* ]] || fail "bench_spawn $bad: $stderr"
-        run_program 5 bench_cancel $bad
-        assert_failure 2
-        [[ "$stderr" == "usage: bench_cancel"* ]] || fail "bench_cancel $bad: $stderr"
-    done
-    for bad in "" "0" "maximum" "10 10"; do
-        run_program 5 bench_tasks $bad
-        assert_failure 2
-        [[ "$stderr" == "usage: bench_tasks"* ]] || fail "bench_tasks $bad: $stderr"
-    done
-    for bad in "" "0" "10 -1" "10 x" "10 10 10"; do
-        run_program 5 bench_sleepers $bad
-        assert_failure 2
-        [[ "$stderr" == "usage: bench_sleepers"* ]] || fail "bench_sleepers $bad: $stderr"
-    done
-    for bad in "" "127.0.0.1 1 1" "127.0.0.1 0 1 1" "127.0.0.1 1 0 1" "127.0.0.1 1 1 0" \
-               "-s 0 127.0.0.1 1 1 1" "-p x 127.0.0.1 1 1 1" "-z 127.0.0.1 1 1 1"; do
-        run_program 5 bench_echo $bad
-        assert_failure 2
-        [[ "$stderr" == *"usage: bench_echo"* ]] || fail "bench_echo $bad: $stderr"
-    done
+    refuses_with_usage bench_yield "usage: bench_yield*" "" "1" "0 10" "1 0" "x 10" "1 10 3"
+    refuses_with_usage bench_spawn "usage: bench_spawn*" "" "0" "-5" "many" "1 2"
+    refuses_with_usage bench_cancel "usage: bench_cancel*" "" "0" "-5" "many" "1 2"
+    refuses_with_usage bench_tasks "usage: bench_tasks*" "" "0" "maximum" "10 10"
+    refuses_with_usage bench_sleepers "usage: bench_sleepers*" "" "0" "10 -1" "10 x" "10 10 10"
+    refuses_with_usage bench_echo "*usage: bench_echo*" "" "127.0.0.1 1 1" "127.0.0.1 0 1 1" \
+        "127.0.0.1 1 0 1" "127.0.0.1 1 1 0" "-s 0 127.0.0.1 1 1 1" "-p x 127.0.0.1 1 1 1" \
+        "-z 127.0.0.1 1 1 1"
 }

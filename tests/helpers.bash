@@ -98,6 +98,22 @@ run_program() {
     stderr=$(printf '%s\n' "$stderr" | grep -vF "$ASAN_SWAPCONTEXT_WARNING" || true)
 }
 
+# refuses_with_usage PROGRAM PATTERN ARGS...: run $BIN/PROGRAM once with each ARGS (one
+# string, split into words; "" is no arguments at all) and check that every run exits
+# with status 2 and prints a usage on standard error that matches the glob PATTERN
+# (escape [ and ] in it: "usage: prog \[-v\] FILE").
+refuses_with_usage() {
+    local program=$1 pattern=$2 args
+    shift 2
+    for args in "$@"; do
+        # shellcheck disable=SC2086
+        run_program 5 "$program" $args
+        assert_failure 2
+        # shellcheck disable=SC2053
+        [[ "$stderr" == $pattern ]] || fail "$program $args: $stderr"
+    done
+}
+
 # built_with_asan PROGRAM: true if $BIN/PROGRAM was built with AddressSanitizer.
 built_with_asan() {
     grep -q __asan_init "$BIN/$1"

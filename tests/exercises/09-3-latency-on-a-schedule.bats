@@ -63,10 +63,6 @@ p99_us() {
 }
 
 @test "exercise 9.3: a rate that is not a positive number is refused with status 2" {
-    local bad
-    for bad in "-r 0 127.0.0.1 1 1 1" "-r x 127.0.0.1 1 1 1" "-r"; do
-        run_program 5 bench_echo $bad
-        assert_failure 2
-        [[ "$stderr" == *"usage: bench_echo"*"[-r RATE]"* ]] || fail "bench_echo $bad: $stderr"
-    done
+    refuses_with_usage bench_echo "*usage: bench_echo*\[-r RATE\]*" \
+        "-r 0 127.0.0.1 1 1 1" "-r x 127.0.0.1 1 1 1" "-r"
 }
