@@ -8,7 +8,9 @@
 #   make guide      the instructor's guide (HTML and PDF), apart from the book
 #   make tangled    rewrite tangled/ (the whole program, no #line) from the chapters
 #   make bench      chapter 9's benchmarks on the last stage, with libuv, libev and asyncio
-#                   peers in the same run: one table, also in build/bench/results.txt (.json)
+#                   peers in the same run (and, from chapter 10, the stage built with the
+#                   ucontext switch): one table, also in build/bench/results.txt (.json)
+#   make SWITCH=ucontext ...  build the stages with chapter 2's switch (chapter 10)
 #   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
@@ -23,7 +25,10 @@ CC          := gcc
 WARNINGS    := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE
 CFLAGS      := $(WARNINGS) -O2 -g
 ASAN_CFLAGS := $(WARNINGS) -g -fsanitize=address,undefined -fno-omit-frame-pointer
-LDLIBS      :=
+LDLIBS      := -lm
+# make SWITCH=ucontext: build the stages with Chapter 2's switch instead of chapter 10's
+SWITCH      :=
+CFLAGS      += $(if $(filter ucontext,$(SWITCH)),-DSWITCH_UCONTEXT)
 DEMO        := demo
 PY          := python3
 DEBIAN_PY   := /usr/bin/python3
@@ -132,6 +137,34 @@ stages_before = $(if $(filter-out $(1),$(firstword $(2))),$(firstword $(2)) $(ca
 $(foreach n,$(STAGES),$(eval $(call stage_rules,$(n),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/.tangled),$(if $(filter $(n),$(firstword $(STAGES))),$(B)/empty,$(B)/stage$(call before,$(n))/code))))
 
 stages: $(addprefix stage,$(STAGES))
+
+# --- the other switches (chapter 10) ---------------------------------------------------
+# From chapter 10 on, make test also tests the last stage built with the ucontext fallback,
+# and built for AArch64 by Debian's cross compiler, each program run under qemu-user
+# through a two-line script in bin/ ("# elf: PATH" names the program it runs).
+HAS_SWITCH   := $(filter-out 1 2 3 4 5 6 7 8 9,$(LAST))
+AARCH64_CC   := aarch64-linux-gnu-gcc
+AARCH64_ROOT := /usr/aarch64-linux-gnu
+QEMU_AARCH64 := qemu-aarch64
+VARIANTS     := $(if $(HAS_SWITCH),$(B)/ucontext/stage$(LAST)/.built $(B)/aarch64/stage$(LAST)/.built)
+
+$(B)/ucontext/stage$(LAST)/.built: stage$(LAST)
+	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D) \
+	  CC='$(CC)' CFLAGS='$(CFLAGS) -DSWITCH_UCONTEXT' LDLIBS='$(LDLIBS)'
+	@touch $@
+
+$(B)/aarch64/stage$(LAST)/.built: stage$(LAST)
+	@mkdir -p $(B)/aarch64/include $(@D)/bin
+	@ln -sfn /usr/include/valgrind $(B)/aarch64/include/valgrind
+	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D)/elf \
+	  CC='$(AARCH64_CC)' CFLAGS='$(CFLAGS) -isystem $(B)/aarch64/include' LDLIBS='$(LDLIBS)'
+	@for program in $(@D)/elf/bin/*; do \
+	  name=$${program##*/}; elf=$$(cd $(@D)/elf/bin && pwd)/$$name; \
+	  printf '#!/bin/sh\n# elf: %s\nexec %s -L %s "%s" "$$@"\n' \
+	    "$$elf" "$(QEMU_AARCH64)" "$(AARCH64_ROOT)" "$$elf" > $(@D)/bin/$$name; \
+	  chmod +x $(@D)/bin/$$name; \
+	done
+	@touch $@
 
 # --- the classroom kit: an answer stage per code exercise --------------------------------
 # tests/exercises/NN-K-name.bats tests exercise K of chapter NN. Its answer is section
@@ -303,6 +336,8 @@ bench: stage$(LAST)
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) -o $(B)/bench/uv_echo $(BENCH_CODE)/uv_echo.c -luv
 	$(CC) $(CFLAGS) -o $(B)/bench/ev_echo $(BENCH_CODE)/ev_echo.c -lev
+	$(if $(HAS_SWITCH),@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src \
+	  OUT=$(B)/bench/ucontext CC='$(CC)' CFLAGS='$(CFLAGS) -DSWITCH_UCONTEXT' LDLIBS='$(LDLIBS)')
 	$(PY) $(BENCH_CODE)/bench.py --bin $(B)/stage$(LAST)/bin --peers $(B)/bench \
 	  --python $(DEBIAN_PY) --out $(B)/bench
 
@@ -316,7 +351,7 @@ STARTER_LINT = --lint 'a starter kit for chapter 2 fails its tests, and passes t
 GUIDE_LINT = --lint 'the instructor'"'"'s guide builds, as HTML with working links and as a PDF::$(MAKE) --no-print-directory -s guide >/dev/null && $(PY) $(T)/checklinks.py $(B)/guide/html'
 LINTS = \
   --lint 'every used chunk is defined::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d/c $(CHAPTERS) >/dev/null &&) $(PY) $(T)/tangle.py --out $$d/t --roots "tools/.*" $(APPENDIX) >/dev/null' \
-  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|bench/[^/]*\.(c|py)|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
+  --lint 'root chunks are files::$(PY) $(T)/tangle.py --list-roots $(ALL_NW) | grep -Ev "^((loop|programs)/[^/]*\.[ch]|loop/[^/]*\.S|bench/[^/]*\.(c|py)|tools/.*)$$" | sed "s/.*/probably a misspelled chunk name (defined, never used): <<&>>/" | grep . && exit 1 || exit 0' \
   --lint 'tangled/ is fresh::d=$$(mktemp -d); trap "rm -rf $$d" EXIT; $(if $(CHAPTERS),$(PY) $(T)/tangle.py --out $$d --banner "$(TITLE)" $(CHAPTERS) >/dev/null &&) diff -r $$d tangled >/dev/null || { diff -rq $$d tangled; echo "tangled/ is stale: run \`make tangled\` and commit"; exit 1; }' \
   --lint 'the library keeps no state outside a loop or a thread::objs=$$(ls $(B)/stage$(LAST)/obj/loop/*.o) && objdump -t $$objs | awk '"'"'/^[^ ]*\.o:/ { file = $$1 } $$0 ~ /[ \t]\.(data|bss)[ \t]/ && $$NF !~ /^\./ { print file " " $$NF; bad = 1 } END { exit bad }'"'"' || { echo "mutable globals in the library: make them per loop or _Thread_local"; exit 1; }' \
   --lint 'identifiers are used in code, not in strings or comments::set -o pipefail; $(WEAVE) | $(PY) $(T)/finduses.py --check' \
@@ -336,11 +371,15 @@ test:
 # on the chapter's stage (only for our own build: a STAGE_DIR is a student's)
 TEST_EXERCISES := $(if $(STAGE_DIR),,$(foreach e,$(EXERCISES),$(if $(filter $(call ex_chapter,$(e)),$(TEST_STAGES)),$(e))))
 ifeq ($(STAGE_DIR),)
-test-run: $(addprefix stage,$(TEST_STAGES)) $(addprefix answer,$(TEST_EXERCISES))
+test-run: $(addprefix stage,$(TEST_STAGES)) $(addprefix answer,$(TEST_EXERCISES)) \
+          $(if $(STAGE),,$(VARIANTS))
 endif
 test-run: $(TOOLS)
 	@$(PY) $(T)/runtests.py $(if $(STAGE),,$(LINTS)) --stages "$(TEST_STAGES)" \
 	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --exercises "$(TEST_EXERCISES)" \
+	  $(if $(STAGE)$(STAGE_DIR),,$(if $(HAS_SWITCH),\
+	    --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST)::ucontext' \
+	    --variant 'built for AArch64, run under qemu-user::$(B)/aarch64/stage$(LAST)::aarch64')) \
 	  --jobs $(TEST_JOBS) --build $(B) --tests tests
 
 # make exercise CH=3 EX=5 [STAGE_DIR=dir]: one exercise's tests, against a student's build

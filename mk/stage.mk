@@ -6,15 +6,19 @@
 SRC     ?= .
 OUT     ?= build
 CFLAGS  ?= -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -O2 -g
-# SRC/loop/ is the library: every .c there goes into OUT/libloop.a.
+LDLIBS  ?= -lm
+# SRC/loop/ is the library: every .c and .S (assembly, run through the C preprocessor)
+# there goes into OUT/libloop.a.
 # SRC/programs/ holds the programs: every .c with a line starting "int main" becomes
 # OUT/bin/<name>; the other .c files there (helpers such as args.c) go into
 # OUT/libprograms.a. Each program links against both libraries.
 LIBSRC   := $(wildcard $(SRC)/loop/*.c)
+ASMSRC   := $(wildcard $(SRC)/loop/*.S)
 PROGSRC  := $(wildcard $(SRC)/programs/*.c)
 MAINS    := $(if $(PROGSRC),$(shell grep -l '^int main' $(PROGSRC)))
 HELPSRC  := $(filter-out $(MAINS),$(PROGSRC))
-LIBOBJS  := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIBSRC))
+LIBOBJS  := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIBSRC)) \
+            $(patsubst $(SRC)/%.S,$(OUT)/obj/%.o,$(ASMSRC))
 HELPOBJS := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(HELPSRC))
 PROGS    := $(patsubst $(SRC)/programs/%.c,$(OUT)/bin/%,$(MAINS))
 INCLUDES := -I$(SRC)/loop -I$(SRC)/programs
@@ -23,6 +27,10 @@ all: $(PROGS) $(OUT)/libloop.a
 	@:
 
 $(OUT)/obj/%.o: $(SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
+
+$(OUT)/obj/%.o: $(SRC)/%.S
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
 

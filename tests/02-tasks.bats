@@ -36,6 +36,7 @@ task 3: step 2
 @test "valgrind: no leaks, no invalid accesses, and it knows about the task stacks" {
     command -v valgrind >/dev/null || skip "valgrind is not installed (apt-get install valgrind)"
     built_with_asan turns && skip "this build uses AddressSanitizer, which cannot run under valgrind"
+    emulated turns && skip "this build runs under qemu-user, where valgrind cannot follow it"
     run_with_timeout 120 valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
         --error-exitcode=99 "$BIN/turns" 25 3 2
     assert_success

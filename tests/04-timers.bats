@@ -69,14 +69,23 @@ __attribute__((constructor)) static void start(void)
     real_clock_gettime(CLOCK_MONOTONIC, &started);
 }
 EOF
-    ${CC:-cc} -shared -fPIC -o "$dir/shim.so" "$dir/shim.c"
+    # the shim is built for the processor sleep_demo is built for (make test's AArch64
+    # build runs under qemu-user, which loads the program's libraries, not its own)
+    local cc=${CC:-cc}
+    [ "$(elf_machine sleep_demo)" != aarch64 ] || cc=aarch64-linux-gnu-gcc
+    $cc -shared -fPIC -o "$dir/shim.so" "$dir/shim.c"
 }
 
 # shim_env: the environment a program needs to run with the shim preloaded. A sanitizer
 # build insists on being first in the list of libraries; the shim intercepts nothing the
 # sanitizers care about, so tell them not to mind.
 shim_env() {
-    echo "LD_PRELOAD=$BATS_FILE_TMPDIR/shim.so"
+    if emulated sleep_demo; then
+        # qemu-user passes QEMU_SET_ENV's variables to the program, not to itself
+        echo "QEMU_SET_ENV=LD_PRELOAD=$BATS_FILE_TMPDIR/shim.so"
+    else
+        echo "LD_PRELOAD=$BATS_FILE_TMPDIR/shim.so"
+    fi
     echo "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 }
 

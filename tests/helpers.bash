@@ -119,6 +119,35 @@ built_with_asan() {
     grep -q __asan_init "$BIN/$1"
 }
 
+# A build for another processor (make test's AArch64 stage) has, in $BIN, small scripts
+# that run each program under qemu-user; the second line of each names the real program:
+# "# elf: PATH". program_file PROGRAM prints the path of the program itself.
+program_file() {
+    local file="$BIN/$1"
+    if [ "$(head -c 2 "$file")" = "#!" ]; then
+        sed -n 's/^# elf: //p' "$file"
+    else
+        echo "$file"
+    fi
+}
+
+# emulated PROGRAM: true if $BIN/PROGRAM runs under an emulator.
+emulated() {
+    [ "$(head -c 2 "$BIN/$1")" = "#!" ]
+}
+
+# elf_machine PROGRAM: the processor the program is built for, from its ELF header's
+# e_machine field: x86-64 (62), aarch64 (183), or the number.
+elf_machine() {
+    local number
+    number=$(od -An -tu2 -j 18 -N 2 "$(program_file "$1")" | tr -d ' ')
+    case "$number" in
+        62) echo x86-64 ;;
+        183) echo aarch64 ;;
+        *) echo "$number" ;;
+    esac
+}
+
 # run_under_valgrind SECONDS PROGRAM [ARGS...]: run $BIN/PROGRAM under valgrind's memcheck;
 # status 99 for any invalid access or any definite or indirect leak. Skipped for an ASan
 # build (the two cannot run together; make check has ASan's own leak check instead).
@@ -130,6 +159,9 @@ run_under_valgrind() {
     command -v valgrind >/dev/null || fail "valgrind is not installed (it is in .ci/packages)"
     if built_with_asan "$program"; then
         skip "built with AddressSanitizer, which cannot run under valgrind"
+    fi
+    if emulated "$program"; then
+        skip "runs under qemu-user, where valgrind cannot follow it"
     fi
     run --separate-stderr timeout --kill-after=2 "$seconds" valgrind -q --leak-check=full \
         --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
