@@ -336,7 +336,7 @@ bench: stage$(LAST)
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) -o $(B)/bench/uv_echo $(BENCH_CODE)/uv_echo.c -luv
 	$(CC) $(CFLAGS) -o $(B)/bench/ev_echo $(BENCH_CODE)/ev_echo.c -lev
-	$(if $(HAS_SWITCH),@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src \
+	$(if $(HAS_SWITCH),@$(MAKE) -s --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src \
 	  OUT=$(B)/bench/ucontext CC='$(CC)' CFLAGS='$(CFLAGS) -DSWITCH_UCONTEXT' LDLIBS='$(LDLIBS)')
 	$(PY) $(BENCH_CODE)/bench.py --bin $(B)/stage$(LAST)/bin --peers $(B)/bench \
 	  --python $(DEBIAN_PY) --out $(B)/bench

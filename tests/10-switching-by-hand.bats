@@ -10,30 +10,33 @@ switch_of() {
 
 @test "switch_check: registers survive a hundred yields in two tasks at once" {
     run_program 10 switch_check
-    assert_success
     assert_line "registers: ok"
 }
 
 @test "switch_check: each task keeps its own rounding mode across switches" {
     run_program 10 switch_check
-    assert_success
     assert_line "rounding: ok"
 }
 
 @test "switch_check: a new task's stack is aligned to 16 bytes" {
     run_program 10 switch_check
-    assert_success
     assert_line "alignment: ok"
 }
 
 @test "switch_check: the hand-written switch shares the signal mask; ucontext keeps one per task" {
     run_program 10 switch_check
-    assert_success
     case "$(switch_of)" in
         x86-64|aarch64) assert_line "signal mask: shared by the tasks" ;;
         ucontext) assert_line "signal mask: per task" ;;
         *) fail "switch_check names no switch: $output" ;;
     esac
+}
+
+@test "switch_check: five lines, exit status 0 when every check passes, nothing on standard error" {
+    run_program 10 switch_check
+    assert_success
+    assert_equal "${#lines[@]}" 5
+    refute_output --partial FAILED
     assert_equal "$stderr" ""
 }
 
@@ -86,4 +89,15 @@ switch_of() {
     run --separate-stderr timeout --kill-after=2 30 "$BIN/bench_switch" 2000
     assert_success
     [ "$(switch_of)" = ucontext ] || assert_equal "$stderr" ""
+}
+
+@test "no program of the stage asks for an executable stack" {
+    command -v readelf >/dev/null || fail "readelf is not installed (binutils, with gcc)"
+    local program stack
+    for program in switch_check bench_switch turns echo_server; do
+        require_program "$program"
+        stack=$(readelf -lW "$(program_file "$program")" | awk '$1 == "GNU_STACK" { print $NF }')
+        [ -n "$stack" ] || fail "$program has no GNU_STACK header"
+        [[ "$stack" != *E* ]] || fail "$program asks for an executable stack ($stack)"
+    done
 }

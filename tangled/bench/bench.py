@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapter 9 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapter 9)
+# Run the rows of the table (chapters 9, 10)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -116,6 +116,9 @@ ROWS = [
      [("p50_ns", "cancel to wake, median", "ns"),
       ("p99_ns", "cancel to wake, p99", "ns")]),
 ]
+# the peers the table compares with, in its order, and what later chapters measure
+PEERS = ["asyncio", "libuv", "libev"]
+LATER_ROWS = []
 ECHO_CONNECTIONS, ECHO_ROUNDS = 50, 1000
 ECHO_KEYS = [("rt_per_s", "echo, round trips/s", "1/s"),
              ("p50_us", "echo, latency median", "µs"),
@@ -167,6 +170,30 @@ def echo_rows(args):
              "errors": {w: r["error"] for w, r in results.items() if "error" in r},
              "higher_is_better": key == "rt_per_s"}
             for key, label, unit in ECHO_KEYS]
+
+def switch_rows(args):
+    """Chapter 10: the switch alone and a yield, beside the same stage on ucontext."""
+    results = {}
+    for who, bin_dir in (("ours", args.bin),
+                         ("ucontext", os.path.join(args.peers, "ucontext", "bin"))):
+        try:
+            switch = median_of(3, [os.path.join(bin_dir, "bench_switch"), "2000000"],
+                               "switch")
+            yields = median_of(3, [os.path.join(bin_dir, "bench_yield"), "2", "250000"],
+                               "yield")
+            results[who] = dict(switch, ns_per_yield=yields["ns_per_yield"])
+        except (BenchError, OSError) as error:
+            results[who] = {"error": str(error)}
+        print("  switch   %-8s %s" % (who, results[who]), file=sys.stderr)
+    return [{"label": label, "unit": "ns",
+             "values": {w: r.get(key) for w, r in results.items()},
+             "errors": {w: r["error"] for w, r in results.items() if "error" in r}}
+            for key, label in (("ns_per_switch", "switch, task to task"),
+                               ("ns_per_resume_and_yield", "switch, resume + yield"),
+                               ("ns_per_yield", "yield, 2 tasks, again"))]
+
+LATER_ROWS.append(switch_rows)
+PEERS.append("ucontext")
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):
@@ -312,7 +339,7 @@ def format_table(info, rows, echo, straces, perfs):
     for row in rows + echo:
         ours = row["values"].get("ours")
         first = True
-        for peer in ("asyncio", "libuv", "libev"):
+        for peer in PEERS:
             if peer not in row["values"]:
                 continue
             theirs = row["values"][peer]
@@ -356,6 +383,8 @@ def main():
     info = describe_machine(args.python)
     started = time.monotonic()
     rows = run_rows(args)
+    for measure in LATER_ROWS:
+        rows += measure(args)
     rows.append({"label": "most tasks held", "unit": "tasks", "errors": {}, "values": {}})
     try:
         held = run_line([os.path.join(args.bin, "bench_tasks"), "max"], "tasks")

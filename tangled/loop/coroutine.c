@@ -1,16 +1,17 @@
-/* loop/coroutine.c, tangled from chapter 2 of "Async from Scratch in C".
+/* loop/coroutine.c, tangled from chapters 2, 10 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "coroutine.h"
 
-/* Include the headers coroutine.c needs (chapter 2) */
+/* Include the headers coroutine.c needs (chapter 10) */
+#include "switch.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 #include <valgrind/valgrind.h>
 
@@ -26,8 +27,8 @@ enum coroutine_state {
 };
 
 struct coroutine {
-    /* Declare the fields of a coroutine (chapter 2) */
-    ucontext_t context;
+    /* Declare the fields of a coroutine (chapter 10) */
+    struct switch_context context;
     void *stack;
     size_t stack_size;
     coroutine_fn *fn;
@@ -38,8 +39,8 @@ struct coroutine {
     unsigned valgrind_stack_id;
 };
 
-/* Remember the scheduler's context and the running coroutine (chapter 2) */
-static _Thread_local ucontext_t scheduler_context;
+/* Remember the scheduler's context and the running coroutine (chapter 10) */
+static _Thread_local struct switch_context scheduler_context;
 static _Thread_local struct coroutine *current_coroutine;
 /* Tell AddressSanitizer which stack is in use (chapter 2) */
 #if defined(__SANITIZE_ADDRESS__)
@@ -53,11 +54,19 @@ static void sanitizer_enter_coroutine(struct coroutine *coroutine)
                                    coroutine->stack, coroutine->stack_size);
 }
 
+static void sanitizer_switch_coroutines(struct coroutine *from, struct coroutine *to)
+{
+    __sanitizer_start_switch_fiber(&from->sanitizer_stack, to->stack, to->stack_size);
+}
 static void sanitizer_entered_coroutine(struct coroutine *coroutine)
 {
-    __sanitizer_finish_switch_fiber(coroutine->sanitizer_stack,
-                                    &scheduler_stack_bottom,
-                                    &scheduler_stack_size);
+    const void *from_bottom;
+    size_t from_size;
+    __sanitizer_finish_switch_fiber(coroutine->sanitizer_stack, &from_bottom, &from_size);
+    if (scheduler_stack_size == 0) {
+        scheduler_stack_bottom = from_bottom;
+        scheduler_stack_size = from_size;
+    }
 }
 
 static void sanitizer_leave_coroutine(struct coroutine *coroutine)
@@ -76,6 +85,11 @@ static void sanitizer_enter_coroutine(struct coroutine *coroutine) { (void)corou
 static void sanitizer_entered_coroutine(struct coroutine *coroutine) { (void)coroutine; }
 static void sanitizer_leave_coroutine(struct coroutine *coroutine) { (void)coroutine; }
 static void sanitizer_left_coroutine(void) { }
+static void sanitizer_switch_coroutines(struct coroutine *from, struct coroutine *to)
+{
+    (void)from;
+    (void)to;
+}
 #endif
 
 /* Allocate and release stacks (chapter 2) */
@@ -104,7 +118,7 @@ static void stack_release(void *stack, size_t size)
     munmap((char *)stack - guard, size + guard);
 }
 
-/* Start a coroutine on its own stack (chapter 2) */
+/* Start a coroutine on its own stack (chapter 10) */
 static void coroutine_entry(void)
 {
     struct coroutine *coroutine = current_coroutine;
@@ -112,16 +126,13 @@ static void coroutine_entry(void)
     coroutine->result = coroutine->fn(coroutine->arg);
     coroutine->state = COROUTINE_DONE;
     sanitizer_leave_coroutine(coroutine);
-    swapcontext(&coroutine->context, &scheduler_context);
+    switch_to(&coroutine->context, &scheduler_context);
 }
-/* Prepare the coroutine's context to start in coroutine_entry (chapter 2) */
+/* Prepare the coroutine's context to start in coroutine_entry (chapter 10) */
 static void prepare_context(struct coroutine *coroutine)
 {
-    getcontext(&coroutine->context);
-    coroutine->context.uc_stack.ss_sp = coroutine->stack;
-    coroutine->context.uc_stack.ss_size = coroutine->stack_size;
-    coroutine->context.uc_link = NULL;
-    makecontext(&coroutine->context, coroutine_entry, 0);
+    switch_prepare(&coroutine->context, coroutine->stack, coroutine->stack_size,
+                   coroutine_entry);
     coroutine->valgrind_stack_id = VALGRIND_STACK_REGISTER(
         coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
 }
@@ -143,13 +154,13 @@ struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
     coroutine->state = COROUTINE_CREATED;
     return coroutine;
 }
-/* Switch between the scheduler and a coroutine (chapter 2) */
+/* Switch between the scheduler and a coroutine (chapter 10) */
 void coroutine_resume(struct coroutine *coroutine)
 {
     current_coroutine = coroutine;
     coroutine->state = COROUTINE_RUNNING;
     sanitizer_enter_coroutine(coroutine);
-    swapcontext(&scheduler_context, &coroutine->context);
+    switch_to(&scheduler_context, &coroutine->context);
     sanitizer_left_coroutine();
     current_coroutine = NULL;
 }
@@ -158,8 +169,23 @@ void coroutine_yield(void)
 {
     struct coroutine *coroutine = current_coroutine;
     sanitizer_leave_coroutine(coroutine);
-    swapcontext(&coroutine->context, &scheduler_context);
+    switch_to(&coroutine->context, &scheduler_context);
     sanitizer_entered_coroutine(coroutine);
+}
+
+void coroutine_switch(struct coroutine *next)
+{
+    struct coroutine *coroutine = current_coroutine;
+    current_coroutine = next;
+    next->state = COROUTINE_RUNNING;
+    sanitizer_switch_coroutines(coroutine, next);
+    switch_to(&coroutine->context, &next->context);
+    sanitizer_entered_coroutine(coroutine);
+}
+
+const char *coroutine_switch_name(void)
+{
+    return switch_name();
 }
 /* Report how a coroutine ended (chapter 2) */
 bool coroutine_is_done(const struct coroutine *coroutine)

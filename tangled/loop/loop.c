@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -348,27 +348,32 @@ static void loop_wait(struct loop *loop)
     }
 }
 
-/* Run one pass of the loop (chapter 3) */
-static void loop_run_task(struct loop *loop, struct task *task)
+/* Run one pass of the loop (chapter 10) */
+static struct task *loop_next_turn(struct loop *loop)
 {
+    struct task *task = NULL;
+    if (loop->turns_left > 0 && !task_queue_is_empty(&loop->runnable)) {
+        loop->turns_left--;
+        task = task_queue_pop(&loop->runnable);
+        task->state = TASK_RUNNING;
+    }
     loop->current = task;
-    task->state = TASK_RUNNING;
-    coroutine_resume(task->coroutine);
-    loop->current = NULL;
-    if (coroutine_is_done(task->coroutine))
-        loop_finish_task(task);
-    else
-        loop_handle_request(loop, task, task->request);
+    return task;
 }
 
 static void loop_run_ready_tasks(struct loop *loop)
 {
     loop->turns_left = loop->runnable.length;
-    while (loop->turns_left > 0) {
-        loop->turns_left--;
-        loop_run_task(loop, task_queue_pop(&loop->runnable));
+    struct task *task;
+    while ((task = loop_next_turn(loop)) != NULL) {
+        coroutine_resume(task->coroutine);
+        struct task *finished = loop->current;
+        loop->current = NULL;
+        if (finished != NULL)
+            loop_finish_task(finished);
     }
 }
+/* Decide whether the loop goes on, and run one iteration (chapter 3) */
 static bool loop_has_work(const struct loop *loop)
 {
     if (!task_queue_is_empty(&loop->runnable))
@@ -389,7 +394,17 @@ static void loop_run_once(struct loop *loop)
     }
 }
 
-/* Suspend the current task until the loop answers its request (chapter 3) */
+/* Suspend the current task until the loop answers its request (chapter 10) */
+static void loop_switch_away(struct loop *loop, struct task *task)
+{
+    loop_handle_request(loop, task, task->request);
+    struct task *next = loop_next_turn(loop);
+    if (next == NULL)
+        coroutine_yield();
+    else if (next != task)
+        coroutine_switch(next->coroutine);
+}
+
 int await(struct request *request)
 {
     struct task *task = task_current();
@@ -402,7 +417,7 @@ int await(struct request *request)
         return -ECANCELED;
     }
     task->request = request;
-    coroutine_yield();
+    loop_switch_away(running_loop, task);
     if (task->resume_status == -ECANCELED)
         task->cancel_pending = false;
     return task->resume_status;
