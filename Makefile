@@ -147,6 +147,8 @@ AARCH64_CC   := aarch64-linux-gnu-gcc
 AARCH64_ROOT := /usr/aarch64-linux-gnu
 QEMU_AARCH64 := qemu-aarch64
 VARIANTS     := $(if $(HAS_SWITCH),$(B)/ucontext/stage$(LAST)/.built $(B)/aarch64/stage$(LAST)/.built)
+VARIANT_ARGS := --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST)::ucontext' \
+                --variant 'built for AArch64, run under qemu-user::$(B)/aarch64/stage$(LAST)::aarch64'
 
 $(B)/ucontext/stage$(LAST)/.built: stage$(LAST)
 	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D) \
@@ -377,9 +379,7 @@ endif
 test-run: $(TOOLS)
 	@$(PY) $(T)/runtests.py $(if $(STAGE),,$(LINTS)) --stages "$(TEST_STAGES)" \
 	  $(if $(STAGE_DIR),--stage-dir "$(STAGE_DIR)") --exercises "$(TEST_EXERCISES)" \
-	  $(if $(STAGE)$(STAGE_DIR),,$(if $(HAS_SWITCH),\
-	    --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST)::ucontext' \
-	    --variant 'built for AArch64, run under qemu-user::$(B)/aarch64/stage$(LAST)::aarch64')) \
+	  $(if $(STAGE)$(STAGE_DIR),,$(if $(HAS_SWITCH),$(VARIANT_ARGS))) \
 	  --jobs $(TEST_JOBS) --build $(B) --tests tests
 
 # make exercise CH=3 EX=5 [STAGE_DIR=dir]: one exercise's tests, against a student's build
