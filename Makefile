@@ -141,7 +141,7 @@ stages: $(addprefix stage,$(STAGES))
 # --- the other switches (chapter 10) ---------------------------------------------------
 # From chapter 10 on, make test also tests the last stage built with the ucontext fallback,
 # and built for AArch64 by Debian's cross compiler, each program run under qemu-user
-# through a two-line script in bin/ ("# elf: PATH" names the program it runs).
+# through a three-line script in bin/ ("# elf: PATH" names the program it runs).
 HAS_SWITCH   := $(filter-out 1 2 3 4 5 6 7 8 9,$(LAST))
 AARCH64_CC   := aarch64-linux-gnu-gcc
 AARCH64_ROOT := /usr/aarch64-linux-gnu
