@@ -179,8 +179,8 @@ def switch_rows(args):
         try:
             switch = median_of(3, [os.path.join(bin_dir, "bench_switch"), "2000000"],
                                "switch")
-            yields = median_of(3, [os.path.join(bin_dir, "bench_yield"), "2", "250000"],
-                               "yield")
+            yields = median_of(3, [os.path.join(bin_dir, "bench_yield"), "2",
+                                   "250000"], "yield")
             results[who] = dict(switch, ns_per_yield=yields["ns_per_yield"])
         except (BenchError, OSError) as error:
             results[who] = {"error": str(error)}

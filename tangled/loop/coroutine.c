@@ -62,7 +62,8 @@ static void sanitizer_entered_coroutine(struct coroutine *coroutine)
 {
     const void *from_bottom;
     size_t from_size;
-    __sanitizer_finish_switch_fiber(coroutine->sanitizer_stack, &from_bottom, &from_size);
+    __sanitizer_finish_switch_fiber(coroutine->sanitizer_stack,
+                                    &from_bottom, &from_size);
     if (scheduler_stack_size == 0) {
         scheduler_stack_bottom = from_bottom;
         scheduler_stack_size = from_size;

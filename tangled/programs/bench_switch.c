@@ -79,8 +79,8 @@ int main(int argc, char **argv)
         fputs("bench_switch: cannot create a coroutine\n", stderr);
         return 1;
     }
-    printf("switch name=%s rounds=%ld ns_per_switch=%.1f ns_per_resume_and_yield=%.1f\n",
-           coroutine_switch_name(), rounds, (double)bounces / (2.0 * (double)rounds),
-           (double)resumes / (double)rounds);
+    printf("switch name=%s rounds=%ld ns_per_switch=%.1f",
+           coroutine_switch_name(), rounds, (double)bounces / (2.0 * (double)rounds));
+    printf(" ns_per_resume_and_yield=%.1f\n", (double)resumes / (double)rounds);
     return 0;
 }
