@@ -225,13 +225,24 @@ chapter_tests_failing() {
         while read -r number; do echo "${file_of_test[number - 1]}"; done
 }
 
-# free_port: a random high TCP port that nothing on 127.0.0.1 listens on right now
-# (for programs such as chapter 8's demo, which take a port but cannot be given 0).
+# free_port: a TCP port on 127.0.0.1 that nothing holds right now (for programs such as
+# chapter 8's demo, which take a port but cannot be given 0). It comes from below the
+# kernel's ephemeral range (ip_local_port_range), where the client sockets of tests running
+# beside this one are never given their ports, and it is checked by binding it, which also
+# refuses a port that a connection holds; a port that is merely not listened on may still
+# be some connection's local port, and the server's bind would then fail.
 free_port() {
-    local port
-    for _ in $(seq 20); do
-        port=$(( 20000 + RANDOM % 30000 ))
-        if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    local low=32768 high port
+    read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    (( low > 11024 )) || low=11024
+    for _ in $(seq 50); do
+        port=$(( 10000 + RANDOM % (low - 10000) ))
+        if python3 -c 'import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$port" 2>/dev/null; then
             echo "$port"
             return 0
         fi
