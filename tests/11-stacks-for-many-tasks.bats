@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Chapter 11: stacks for a hundred thousand tasks (build/stageN/bin/stacks_check,
-# bench_spawn, bench_tasks).
+# Chapter 11: stacks for a hundred thousand tasks, and the loop's own system calls
+# (build/stageN/bin/stacks_check, calls_check, bench_spawn, bench_tasks, bench_yield, echo_server).
 load helpers
 
 # the number of calls to each of the system calls in $2.. that "$BIN/$1 ARGS" makes,
@@ -74,4 +74,67 @@ syscall_counts() {
 @test "stacks_check refuses anything but its three questions, with a usage line" {
     refuses_with_usage stacks_check "usage: stacks_check*" "" "reuse extra" "other" \
         "overflow-unguarded"
+}
+
+@test "calls_check watch: a thousand waits on one pipe are all answered, and a wait after a plain close gets EBADF" {
+    run_program 20 calls_check watch 1000
+    assert_success
+    assert_output "watch: waited on one pipe 1000 times: 1000 answered
+watch: a wait after a plain close: Bad file descriptor"
+}
+
+@test "calls_check watch asks whether the pipe is open once, not once per wait" {
+    run syscall_counts calls_check "watch 1000" fcntl
+    assert_success
+    local fcntl
+    fcntl=$(sed -n 's/^fcntl=//p' <<< "$output")
+    # one when the pipe is first watched, one after the plain close; chapter 10's made 1,001
+    (( ${fcntl:-0} <= 3 )) || fail "fcntl called ${fcntl} times for 1,000 waits"
+}
+
+@test "calls_check spin: a task that yields without end lets a sleeper and a reader run" {
+    run_program 60 calls_check spin
+    assert_success
+    assert_output "spin: the sleeper and the reader ran while a task yielded"
+}
+
+@test "yielding tasks that watch nothing make no select call" {
+    run syscall_counts bench_yield "2 10000" pselect6 select
+    assert_success
+    local pselect6 select
+    pselect6=$(sed -n 's/^pselect6=//p' <<< "$output"); select=$(sed -n 's/^select=//p' <<< "$output")
+    (( ${pselect6:-0} + ${select:-0} == 0 )) \
+        || fail "20,000 yields made ${pselect6:-0} pselect6 and ${select:-0} select calls"
+}
+
+@test "calls_check refuses anything but its two questions, with a usage line" {
+    refuses_with_usage calls_check "usage: calls_check*" "" "watch" "watch 0" "spin extra" \
+        "other"
+}
+
+@test "the echo server makes one recv per round trip and no fcntl per wait" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    emulated echo_server && skip "strace would count the emulator's calls"
+    require_program bench_echo
+    local log="$BATS_TEST_TMPDIR/strace.log" out="$BATS_TEST_TMPDIR/server.out"
+    strace -f -c -o "$log" -e trace=recvfrom,fcntl,sendto,pselect6 \
+        "$BIN/echo_server" -q 127.0.0.1 0 > "$out" 2>&1 &
+    local tracer=$! port="" deadline=$(( SECONDS + 5 ))
+    while [ -z "$port" ] && (( SECONDS < deadline )); do
+        port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\)$/\1/p' "$out" | head -n 1)
+        sleep 0.05
+    done
+    [ -n "$port" ] || { kill "$tracer"; skip "strace cannot trace here: $(cat "$out")"; }
+    run_program 30 bench_echo 127.0.0.1 "$port" 1 2000
+    pkill -TERM -P "$tracer" echo_server || true
+    wait "$tracer" || true
+    assert_output --partial "round_trips=2000 "
+    local recvfrom fcntl
+    recvfrom=$(awk '$NF == "recvfrom" { print $4 }' "$log")
+    fcntl=$(awk '$NF == "fcntl" { print $4 }' "$log")
+    # 2,000 round trips: this stage makes 2,001 recvfrom (the last one reads the end of the
+    # stream); chapter 10's made one more for every wait its try-first recv could not
+    # avoid (about 2,100 under strace, which slows the server) and 2,000 more fcntl calls
+    (( ${recvfrom:-0} <= 2020 )) || fail "recvfrom called ${recvfrom} times for 2,000 round trips"
+    (( ${fcntl:-0} <= 20 )) || fail "fcntl called ${fcntl} times for 2,000 round trips"
 }

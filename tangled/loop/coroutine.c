@@ -1,9 +1,9 @@
-/* loop/coroutine.c, tangled from chapters 2, 10 of "Async from Scratch in C".
+/* loop/coroutine.c, tangled from chapters 2, 10, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "coroutine.h"
 
-/* Include the headers coroutine.c needs (chapter 10) */
+/* Include the headers coroutine.c needs (chapter 11) */
 #include "switch.h"
 
 #include <errno.h>
@@ -11,11 +11,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -27,7 +30,7 @@ enum coroutine_state {
 };
 
 struct coroutine {
-    /* Declare the fields of a coroutine (chapter 10) */
+    /* Declare the fields of a coroutine (chapter 11) */
     struct switch_context context;
     void *stack;
     size_t stack_size;
@@ -35,6 +38,7 @@ struct coroutine {
     void *arg;
     void *result;
     enum coroutine_state state;
+    bool stack_guarded;
     void *sanitizer_stack;
     unsigned valgrind_stack_id;
 };
@@ -93,17 +97,64 @@ static void sanitizer_switch_coroutines(struct coroutine *from, struct coroutine
 }
 #endif
 
-/* Allocate and release stacks (chapter 2) */
+/* Allocate and release stacks (chapter 11) */
+struct free_stack {
+    struct free_stack *next;
+};
+
+struct stack_pool {
+    struct free_stack *guarded;     /* free stacks with a guard page, most recent first */
+    struct free_stack *unguarded;   /* free stacks carved from slabs */
+    size_t guarded_free;            /* how many stacks the guarded list holds */
+    size_t guarded_made;            /* guarded stacks mapped and not yet unmapped */
+    size_t guarded_budget;          /* how many guarded stacks the map count allows */
+    char *slab_next;                /* the next unused stack of the newest slab */
+    size_t slab_left;               /* how many stacks that slab still has */
+};
+
+static _Thread_local struct stack_pool pool;
+static void *free_stack_take(struct free_stack **list)
+{
+    struct free_stack *stack = *list;
+    if (stack != NULL)
+        *list = stack->next;
+    return stack;
+}
+
+static void free_stack_give(struct free_stack **list, void *memory)
+{
+    struct free_stack *stack = memory;
+    stack->next = *list;
+    *list = stack;
+}
+static void stack_mark_reused(void *stack, size_t size)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    __asan_unpoison_memory_region(stack, size);
+#endif
+    VALGRIND_MAKE_MEM_UNDEFINED(stack, size);
+}
+static size_t stack_guarded_budget(void)
+{
+    unsigned long limit = 65530;
+    FILE *file = fopen("/proc/sys/vm/max_map_count", "r");
+    if (file != NULL) {
+        if (fscanf(file, "%lu", &limit) != 1)
+            limit = 65530;
+        fclose(file);
+    }
+    return limit / 4;
+}
 static size_t page_size(void)
 {
     return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static void *stack_allocate(size_t size)
+static void *stack_map_guarded(size_t size)
 {
     size_t guard = page_size();
     char *base = mmap(NULL, size + guard, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED)
         return NULL;
     if (mprotect(base, guard, PROT_NONE) != 0) {
@@ -113,12 +164,88 @@ static void *stack_allocate(size_t size)
     return base + guard;
 }
 
-static void stack_release(void *stack, size_t size)
+static void stack_unmap_guarded(void *stack, size_t size)
 {
     size_t guard = page_size();
     munmap((char *)stack - guard, size + guard);
 }
+static void *stack_from_slab(size_t size)
+{
+    if (pool.slab_left == 0) {
+        char *slab = stack_map_guarded(size * STACKS_PER_SLAB);
+        if (slab == NULL)
+            return NULL;
+        pool.slab_next = slab;
+        pool.slab_left = STACKS_PER_SLAB;
+    }
+    void *stack = pool.slab_next;
+    pool.slab_next += size;
+    pool.slab_left--;
+    return stack;
+}
+static const uint64_t stack_canary = 0x5ca1ab1e0ddba11ull;
 
+static void stack_set_canary(void *stack)
+{
+    memcpy(stack, &stack_canary, sizeof stack_canary);
+}
+
+static void stack_check_canary(const void *stack)
+{
+    uint64_t found;
+    memcpy(&found, stack, sizeof found);
+    if (found != stack_canary) {
+        fputs("coroutine: a task ran past the bottom of its unguarded stack\n", stderr);
+        abort();
+    }
+}
+
+static void *stack_allocate(size_t size, bool *guarded)
+{
+    void *stack = free_stack_take(&pool.guarded);
+    if (stack != NULL) {
+        pool.guarded_free--;
+        *guarded = true;
+        stack_mark_reused(stack, size);
+        return stack;
+    }
+    stack = free_stack_take(&pool.unguarded);
+    if (stack != NULL) {
+        *guarded = false;
+        stack_mark_reused(stack, size);
+        stack_set_canary(stack);
+        return stack;
+    }
+    if (pool.guarded_budget == 0)
+        pool.guarded_budget = stack_guarded_budget();
+    if (pool.guarded_made < pool.guarded_budget) {
+        stack = stack_map_guarded(size);
+        if (stack != NULL) {
+            pool.guarded_made++;
+            *guarded = true;
+            return stack;
+        }
+    }
+    stack = stack_from_slab(size);
+    if (stack != NULL) {
+        *guarded = false;
+        stack_set_canary(stack);
+    }
+    return stack;
+}
+static void stack_release(void *stack, size_t size, bool guarded)
+{
+    if (!guarded) {
+        stack_check_canary(stack);
+        free_stack_give(&pool.unguarded, stack);
+    } else if (pool.guarded_free < STACK_POOL_KEEP) {
+        free_stack_give(&pool.guarded, stack);
+        pool.guarded_free++;
+    } else {
+        stack_unmap_guarded(stack, size);
+        pool.guarded_made--;
+    }
+}
 /* Start a coroutine on its own stack (chapter 10) */
 static void coroutine_entry(void)
 {
@@ -137,14 +264,14 @@ static void prepare_context(struct coroutine *coroutine)
     coroutine->valgrind_stack_id = VALGRIND_STACK_REGISTER(
         coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
 }
-/* Create a coroutine (chapter 2) */
+/* Create a coroutine (chapter 11) */
 struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
 {
     struct coroutine *coroutine = calloc(1, sizeof *coroutine);
     if (coroutine == NULL)
         return NULL;
     coroutine->stack_size = COROUTINE_STACK_SIZE;
-    coroutine->stack = stack_allocate(coroutine->stack_size);
+    coroutine->stack = stack_allocate(coroutine->stack_size, &coroutine->stack_guarded);
     if (coroutine->stack == NULL) {
         free(coroutine);
         return NULL;
@@ -155,7 +282,13 @@ struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
     coroutine->state = COROUTINE_CREATED;
     return coroutine;
 }
-/* Switch between the scheduler and a coroutine (chapter 10) */
+/* Switch between the scheduler and a coroutine (chapter 11) */
+static void coroutine_check_stack(const struct coroutine *coroutine)
+{
+    if (!coroutine->stack_guarded)
+        stack_check_canary(coroutine->stack);
+}
+
 void coroutine_resume(struct coroutine *coroutine)
 {
     current_coroutine = coroutine;
@@ -169,6 +302,7 @@ void coroutine_resume(struct coroutine *coroutine)
 void coroutine_yield(void)
 {
     struct coroutine *coroutine = current_coroutine;
+    coroutine_check_stack(coroutine);
     sanitizer_leave_coroutine(coroutine);
     switch_to(&coroutine->context, &scheduler_context);
     sanitizer_entered_coroutine(coroutine);
@@ -177,6 +311,7 @@ void coroutine_yield(void)
 void coroutine_switch(struct coroutine *next)
 {
     struct coroutine *coroutine = current_coroutine;
+    coroutine_check_stack(coroutine);
     current_coroutine = next;
     next->state = COROUTINE_RUNNING;
     sanitizer_switch_coroutines(coroutine, next);
@@ -198,7 +333,7 @@ void *coroutine_result(const struct coroutine *coroutine)
 {
     return coroutine->result;
 }
-/* Free a coroutine (chapter 2) */
+/* Free a coroutine (chapter 11) */
 void coroutine_destroy(struct coroutine *coroutine)
 {
     if (coroutine == NULL)
@@ -209,6 +344,6 @@ void coroutine_destroy(struct coroutine *coroutine)
         abort();
     }
     VALGRIND_STACK_DEREGISTER(coroutine->valgrind_stack_id);
-    stack_release(coroutine->stack, coroutine->stack_size);
+    stack_release(coroutine->stack, coroutine->stack_size, coroutine->stack_guarded);
     free(coroutine);
 }

@@ -1,4 +1,4 @@
-/* loop/coroutine.h, tangled from chapters 2, 10 of "Async from Scratch in C".
+/* loop/coroutine.h, tangled from chapters 2, 10, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef COROUTINE_H
@@ -10,7 +10,7 @@ typedef void *coroutine_fn(void *arg);
 
 struct coroutine;
 
-/* Declare the coroutine functions (chapters 2, 10) */
+/* Declare the coroutine functions (chapters 2, 10, 11) */
 enum { COROUTINE_STACK_SIZE = 64 * 1024 };
 
 struct coroutine *coroutine_create(coroutine_fn *fn, void *arg);
@@ -21,5 +21,7 @@ void *coroutine_result(const struct coroutine *coroutine);
 void coroutine_destroy(struct coroutine *coroutine);
 void coroutine_switch(struct coroutine *next);
 const char *coroutine_switch_name(void);
+enum { STACK_POOL_KEEP = 1024 };
+enum { STACKS_PER_SLAB = 64 };
 
 #endif

@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -38,10 +38,12 @@ static void loop_resume_first(struct loop *loop, struct task *task, int status)
     loop->turns_left++;
 }
 
-/* Spawn a task and count who holds it (chapter 3) */
+/* Spawn a task and count who holds it (chapter 11) */
 static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
                       struct task **spawned)
 {
+    if (timer_heap_reserve(&loop->timers, loop->task_count + 1) != 0)
+        return -ENOMEM;
     struct task *task = calloc(1, sizeof *task);
     if (task == NULL)
         return -ENOMEM;
@@ -51,6 +53,7 @@ static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
         return -ENOMEM;
     }
     task->refs = 1;
+    loop->task_count++;
     loop_make_runnable(loop, task, 0);
     if (spawned != NULL)
         *spawned = task;
@@ -71,6 +74,7 @@ void task_release(struct task *task)
         free(task);
     }
 }
+
 bool task_is_done(const struct task *task)
 {
     return task != NULL && task->state == TASK_DONE;
@@ -89,10 +93,12 @@ static void loop_finish_task(struct task *task)
     task->coroutine = NULL;
     task_release(task);
 }
-/* Wake the tasks whose deadlines have passed (chapter 4) */
+/* Wake the tasks whose deadlines have passed (chapter 11) */
 static void loop_wake_expired_timers(struct loop *loop)
 {
     struct timer *timer;
+    if (loop->timers.count == 0)
+        return;
     loop->now = clock_now();
     while ((timer = timer_heap_peek(&loop->timers)) != NULL &&
            timer->deadline <= loop->now) {
@@ -101,7 +107,7 @@ static void loop_wake_expired_timers(struct loop *loop)
     }
 }
 
-/* Keep the watchers of each file descriptor (chapter 5) */
+/* Keep the watchers of each file descriptor (chapters 5, 11) */
 static int loop_make_room_for_fd(struct loop *loop, int fd)
 {
     if (fd < loop->watched_size)
@@ -220,6 +226,17 @@ void loop_forget_fd(struct loop *loop, int fd, int status)
     loop_wake_watchers(loop, fd, POLLER_ANY, status);
 }
 
+bool loop_fd_drained(const struct loop *loop, int fd)
+{
+    return fd >= 0 && fd < loop->watched_size && loop->watched[fd].drained;
+}
+
+void loop_note_fd_drained(struct loop *loop, int fd, bool drained)
+{
+    if (fd >= 0 && fd < loop->watched_size)
+        loop->watched[fd].drained = drained;
+}
+
 /* Stop whatever a task is waiting for (chapter 6) */
 static void loop_unwatch(struct loop *loop, struct task *task)
 {
@@ -237,7 +254,7 @@ static void loop_stop_waiting(struct loop *loop, struct task *task)
         loop_unwatch(loop, task);
 }
 
-/* Handle each kind of request (chapters 3, 4, 5, 6) */
+/* Handle each kind of request (chapters 3, 4, 5, 6, 11) */
 static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
 {
     int status = -EINVAL;
@@ -296,6 +313,15 @@ static void loop_handle_cancel(struct loop *loop, struct task *task,
     loop_resume_first(loop, task, 0);
 }
 
+static void loop_handle_sleep(struct loop *loop, struct task *task,
+                              struct request *request)
+{
+    if (request->seconds == 0)
+        loop_make_runnable(loop, task, 0);      /* a yield: the back of the queue */
+    else
+        loop_handle_timeout(loop, task, request);
+}
+
 /* Dispatch a request to its handler (chapter 3) */
 static void loop_handle_request(struct loop *loop, struct task *task, struct request *request)
 {
@@ -304,7 +330,7 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
         loop_handle_schedule(loop, task, request);
         break;
     case REQUEST_TIMEOUT:
-        loop_handle_timeout(loop, task, request);
+        loop_handle_sleep(loop, task, request);
         break;
     case REQUEST_READABLE:
     case REQUEST_WRITABLE:
@@ -320,7 +346,7 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
     }
 }
 
-/* Block until a timer is due or a file descriptor is ready (chapter 4) */
+/* Block until a timer is due or a file descriptor is ready (chapter 11) */
 static nanoseconds loop_wait_limit(struct loop *loop)
 {
     struct timer *next = timer_heap_peek(&loop->timers);
@@ -335,7 +361,10 @@ static nanoseconds loop_wait_limit(struct loop *loop)
 static void loop_wait(struct loop *loop)
 {
     const struct poller_event *ready;
-    int count = poller_wait(loop->poller, loop_wait_limit(loop), &ready);
+    nanoseconds limit = loop_wait_limit(loop);
+    if (limit == 0 && loop->watcher_count == 0)
+        return;                 /* nothing to sleep for, and nothing to poll */
+    int count = poller_wait(loop->poller, limit, &ready);
     if (count < 0) {
         loop->failure = count;
         return;
@@ -348,10 +377,17 @@ static void loop_wait(struct loop *loop)
     }
 }
 
-/* Run one pass of the loop (chapter 10) */
+/* Run one pass of the loop (chapter 11) */
+static bool loop_waits_for_nothing(const struct loop *loop)
+{
+    return loop->watcher_count == 0 && loop->timers.count == 0;
+}
+
 static struct task *loop_next_turn(struct loop *loop)
 {
     struct task *task = NULL;
+    if (loop->turns_left == 0 && loop_waits_for_nothing(loop))
+        loop->turns_left = loop->runnable.length;       /* the next pass, at once */
     if (loop->turns_left > 0 && !task_queue_is_empty(&loop->runnable)) {
         loop->turns_left--;
         task = task_queue_pop(&loop->runnable);
@@ -369,10 +405,13 @@ static void loop_run_ready_tasks(struct loop *loop)
         coroutine_resume(task->coroutine);
         struct task *finished = loop->current;
         loop->current = NULL;
-        if (finished != NULL)
+        if (finished != NULL) {
             loop_finish_task(finished);
+            loop->task_count--;
+        }
     }
 }
+
 /* Decide whether the loop goes on, and run one iteration (chapter 3) */
 static bool loop_has_work(const struct loop *loop)
 {

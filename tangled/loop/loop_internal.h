@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -39,29 +39,30 @@ enum task_state {
 };
 
 struct task {
-    /* Declare what the loop keeps for each task (chapters 3, 4, 5, 6) */
+    /* Declare what the loop keeps for each task (chapter 11) */
     struct coroutine *coroutine;    /* its stack and context; NULL once finished */
-    enum task_state state;
     void *result;                   /* what its function returned */
     struct task *next;              /* the next task in the run queue */
-    int refs;                       /* the loop's reference plus task_hold()s */
-    int resume_status;              /* what the pending await returns */
     struct request *request;        /* what the task is waiting for */
     struct timer timer;             /* its deadline, while it sleeps */
     struct task *watch_prev;        /* neighbours among its descriptor's watchers */
     struct task *watch_next;
+    enum task_state state;
+    int refs;                       /* the loop's reference plus task_hold()s */
+    int resume_status;              /* what the pending await returns */
     bool cancel_pending;            /* cancelled, and not yet told so */
 };
 
-/* Declare the types the loop's fields need (chapter 5) */
+/* Declare the types the loop's fields need (chapter 11) */
 struct fd_watchers {
     struct task *first;         /* the tasks waiting on this fd, oldest first */
     struct task *last;
     unsigned events;            /* what the poller reports for it (POLLER_...) */
+    bool drained;               /* its last recv took less than it asked for */
 };
 
 struct loop {
-    /* Declare the fields of the loop (chapters 3, 4, 5) */
+    /* Declare the fields of the loop (chapters 3, 4, 5, 11) */
     struct task_queue runnable;
     size_t turns_left;
     int failure;            /* -errno once the loop cannot go on */
@@ -72,11 +73,14 @@ struct loop {
     struct fd_watchers *watched;    /* indexed by fd; watched_size entries */
     int watched_size;
     size_t watcher_count;           /* tasks waiting on any descriptor */
+    size_t task_count;      /* tasks spawned and not yet finished */
 };
 
-/* Declare the functions only the library calls (chapters 3, 5) */
+/* Declare the functions only the library calls (chapters 3, 5, 11) */
 int await(struct request *request);
 struct loop *loop_current(void);
 void loop_forget_fd(struct loop *loop, int fd, int status);
+bool loop_fd_drained(const struct loop *loop, int fd);
+void loop_note_fd_drained(struct loop *loop, int fd, bool drained);
 
 #endif

@@ -1,4 +1,4 @@
-/* loop/net.c, tangled from chapter 7 of "Async from Scratch in C".
+/* loop/net.c, tangled from chapters 7, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -224,17 +224,25 @@ int async_accept(int server_fd, struct endpoint *peer)
     }
 }
 
-/* Receive what has arrived (chapter 7) */
+/* Receive what has arrived (chapter 11) */
 ssize_t async_recv(int fd, void *buffer, size_t size)
 {
     if (task_current() == NULL)
         return -EPERM;
     if (buffer == NULL && size > 0)
         return -EINVAL;
+    struct loop *loop = loop_current();
+    if (loop_fd_drained(loop, fd)) {
+        int status = await_readable(fd);
+        if (status != 0)
+            return status;
+    }
     for (;;) {
         ssize_t received = recv(fd, buffer, size, 0);
-        if (received >= 0)
+        if (received >= 0) {
+            loop_note_fd_drained(loop, fd, received > 0 && (size_t)received < size);
             return received;
+        }
         if (errno == EINTR)
             continue;
         if (!would_block(errno))

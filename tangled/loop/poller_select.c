@@ -1,4 +1,4 @@
-/* loop/poller_select.c, tangled from chapters 4, 5 of "Async from Scratch in C".
+/* loop/poller_select.c, tangled from chapters 4, 5, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "poller.h"
@@ -15,11 +15,12 @@ struct poller {
     fd_set write;
     fd_set error;
     int max_fd;                 /* the highest watched descriptor, or -1 */
-    /* Declare what else the select poller keeps (chapter 5) */
+    /* Declare what else the select poller keeps (chapters 5, 11) */
     struct poller_event ready[FD_SETSIZE];
+    fd_set seen_open;               /* descriptors found open once, since poller_create */
 };
 
-/* Create and free a select poller (chapter 4) */
+/* Create and free a select poller (chapter 11) */
 int poller_create(struct poller **created)
 {
     struct poller *poller = calloc(1, sizeof *poller);
@@ -28,6 +29,7 @@ int poller_create(struct poller **created)
     FD_ZERO(&poller->read);
     FD_ZERO(&poller->write);
     FD_ZERO(&poller->error);
+    FD_ZERO(&poller->seen_open);
     poller->max_fd = -1;
     *created = poller;
     return 0;
@@ -38,7 +40,7 @@ void poller_free(struct poller *poller)
     free(poller);
 }
 
-/* Watch and unwatch descriptors with select (chapter 5) */
+/* Watch and unwatch descriptors with select (chapter 11) */
 static bool fd_is_open(int fd)
 {
     return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
@@ -58,11 +60,21 @@ static void select_set(fd_set *set, int fd, bool on)
         FD_CLR(fd, set);
 }
 
+static bool select_knows_open(struct poller *poller, int fd)
+{
+    if (FD_ISSET(fd, &poller->seen_open))
+        return true;
+    if (!fd_is_open(fd))
+        return false;
+    FD_SET(fd, &poller->seen_open);
+    return true;
+}
+
 int poller_watch(struct poller *poller, int fd, unsigned events)
 {
     if (fd >= FD_SETSIZE)
         return -EINVAL;
-    if (fd < 0 || (!select_watches(poller, fd) && !fd_is_open(fd)))
+    if (fd < 0 || !select_knows_open(poller, fd))
         return -EBADF;
     select_set(&poller->read, fd, events & POLLER_READABLE);
     select_set(&poller->write, fd, events & POLLER_WRITABLE);

@@ -1,4 +1,4 @@
-/* loop/timer_heap.c, tangled from chapter 4 of "Async from Scratch in C".
+/* loop/timer_heap.c, tangled from chapters 4, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "timer_heap.h"
@@ -52,7 +52,7 @@ static void sift_down(struct timer_heap *heap, size_t index)
     heap_place(heap, index, timer);
 }
 
-/* Push a timer (chapter 4) */
+/* Push a timer (chapters 4, 11) */
 static int heap_grow(struct timer_heap *heap)
 {
     size_t capacity = heap->capacity ? 2 * heap->capacity : 64;
@@ -75,6 +75,14 @@ int timer_heap_push(struct timer_heap *heap, struct timer *timer)
     return 0;
 }
 
+int timer_heap_reserve(struct timer_heap *heap, size_t count)
+{
+    while (heap->capacity < count) {
+        if (heap_grow(heap) != 0)
+            return -ENOMEM;
+    }
+    return 0;
+}
 /* Peek at and pop the earliest timer (chapter 4) */
 struct timer *timer_heap_peek(const struct timer_heap *heap)
 {

@@ -1,4 +1,4 @@
-/* loop/timer_heap.h, tangled from chapter 4 of "Async from Scratch in C".
+/* loop/timer_heap.h, tangled from chapters 4, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef TIMER_HEAP_H
@@ -10,7 +10,7 @@
 
 #include "clock.h"
 
-/* Declare a timer and the heap that keeps it (chapter 4) */
+/* Declare a timer and the heap that keeps it (chapters 4, 11) */
 struct task;
 
 struct timer {
@@ -26,6 +26,7 @@ struct timer_heap {
     size_t capacity;
     uint64_t next_sequence;
 };
+int timer_heap_reserve(struct timer_heap *heap, size_t count);
 
 int timer_heap_push(struct timer_heap *heap, struct timer *timer);
 struct timer *timer_heap_peek(const struct timer_heap *heap);

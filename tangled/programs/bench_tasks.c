@@ -1,4 +1,4 @@
-/* programs/bench_tasks.c, tangled from chapter 9 of "Async from Scratch in C".
+/* programs/bench_tasks.c, tangled from chapters 9, 11 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "args.h"
@@ -51,16 +51,33 @@ static void *holder(void *arg)
     return NULL;
 }
 
-/* Report the memory a sleeping task costs (chapter 9) */
-static const char *refusal_name(int status)
+/* Report the memory a sleeping task costs (chapter 11) */
+static const char *refusal_name(int status, bool capped)
 {
     static char name[32];
     if (status == 0)
-        return "asked";
+        return capped ? "memory" : "asked";
     if (status == -ENOMEM)
         return "ENOMEM";
     snprintf(name, sizeof name, "errno%d", -status);
     return name;
+}
+
+static long tasks_memory_allows(void)
+{
+    long long available_kib = -1;
+    char line[128];
+    FILE *file = fopen("/proc/meminfo", "r");
+    if (file == NULL)
+        return 100000;
+    while (fgets(line, sizeof line, file) != NULL) {
+        if (sscanf(line, "MemAvailable: %lld kB", &available_kib) == 1)
+            break;
+    }
+    fclose(file);
+    if (available_kib < 0)
+        return 100000;
+    return (long)(available_kib / 2 / 16);
 }
 
 static int usage(void)
@@ -72,12 +89,16 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     struct hold_run run = { 0 };
+    bool capped = false;
     if (argc != 2)
         return usage();
-    if (strcmp(argv[1], "max") == 0)
-        run.wanted = 4000000;
-    else if (parse_number(argv[1], 1, 4000000, &run.wanted) != 0)
+    if (strcmp(argv[1], "max") == 0) {
+        long allowed = tasks_memory_allows();
+        run.wanted = allowed < 4000000 ? allowed : 4000000;
+        capped = allowed < 4000000;
+    } else if (parse_number(argv[1], 1, 4000000, &run.wanted) != 0) {
         return usage();
+    }
     run.tasks = calloc((size_t)run.wanted, sizeof *run.tasks);
     if (run.tasks == NULL || event_loop(holder, &run) != 0 || run.sleeping == 0) {
         fprintf(stderr, "bench_tasks: no task could be held asleep\n");
@@ -87,7 +108,7 @@ int main(int argc, char **argv)
     long long mapped = run.mapped_after - run.mapped_before;
     printf("tasks count=%ld resident_bytes_per_task=%lld mapped_bytes_per_task=%lld "
            "stop=%s\n", run.sleeping, resident / run.sleeping, mapped / run.sleeping,
-           refusal_name(run.refusal));
+           refusal_name(run.refusal, capped));
     free(run.tasks);
     return 0;
 }
