@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapters 9, 10 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10, 11 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapters 9, 10)
+# Run the rows of the table (chapters 9, 10, 11)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -194,6 +194,16 @@ def switch_rows(args):
 
 LATER_ROWS.append(switch_rows)
 PEERS.append("ucontext")
+
+ROWS.extend([
+    ("sleepers", ["bench_sleepers", "100000", "1000"], ["sleepers", "100000", "1000"], 1,
+     [("cpu_ms", "100,000 sleepers, CPU", "ms"),
+      ("late_p50_us", "  lateness, median", "µs"),
+      ("late_p99_us", "  lateness, p99", "µs"),
+      ("late_max_us", "  lateness, worst", "µs")]),
+    ("tasks", ["bench_tasks", "100000"], ["tasks", "100000"], 1,
+     [("resident_bytes_per_task", "100,000 tasks, resident", "bytes")]),
+])
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):

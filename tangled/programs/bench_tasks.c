@@ -77,7 +77,7 @@ static long tasks_memory_allows(void)
     fclose(file);
     if (available_kib < 0)
         return 100000;
-    return (long)(available_kib / 2 / 16);
+    return (long)(available_kib / 16);
 }
 
 static int usage(void)
