@@ -110,6 +110,7 @@ struct stack_pool {
     size_t guarded_budget;          /* how many guarded stacks the map count allows */
     char *slab_next;                /* the next unused stack of the newest slab */
     size_t slab_left;               /* how many stacks that slab still has */
+    size_t slab_stacks;             /* how many stacks the next slab holds */
 };
 
 static _Thread_local struct stack_pool pool;
@@ -169,14 +170,22 @@ static void stack_unmap_guarded(void *stack, size_t size)
     size_t guard = page_size();
     munmap((char *)stack - guard, size + guard);
 }
+static size_t stack_next_slab_stacks(void)
+{
+    size_t stacks = pool.slab_stacks > 0 ? pool.slab_stacks : SLAB_FIRST_STACKS;
+    pool.slab_stacks = stacks < SLAB_MOST_STACKS ? stacks * 2 : SLAB_MOST_STACKS;
+    return stacks;
+}
+
 static void *stack_from_slab(size_t size)
 {
     if (pool.slab_left == 0) {
-        char *slab = stack_map_guarded(size * STACKS_PER_SLAB);
+        size_t stacks = stack_next_slab_stacks();
+        char *slab = stack_map_guarded(size * stacks);
         if (slab == NULL)
             return NULL;
         pool.slab_next = slab;
-        pool.slab_left = STACKS_PER_SLAB;
+        pool.slab_left = stacks;
     }
     void *stack = pool.slab_next;
     pool.slab_next += size;

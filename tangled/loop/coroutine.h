@@ -22,6 +22,6 @@ void coroutine_destroy(struct coroutine *coroutine);
 void coroutine_switch(struct coroutine *next);
 const char *coroutine_switch_name(void);
 enum { STACK_POOL_KEEP = 1024 };
-enum { STACKS_PER_SLAB = 64 };
+enum { SLAB_FIRST_STACKS = 64, SLAB_MOST_STACKS = 4096 };
 
 #endif
