@@ -274,21 +274,23 @@ static void prepare_context(struct coroutine *coroutine)
         coroutine->stack, (char *)coroutine->stack + coroutine->stack_size);
 }
 /* Create a coroutine (chapter 11) */
+static size_t coroutine_header_size(void)
+{
+    return (sizeof(struct coroutine) + 63) & ~(size_t)63;
+}
+
 struct coroutine *coroutine_create(coroutine_fn *fn, void *arg)
 {
-    struct coroutine *coroutine = calloc(1, sizeof *coroutine);
-    if (coroutine == NULL)
+    bool guarded;
+    char *stack = stack_allocate(COROUTINE_STACK_SIZE, &guarded);
+    if (stack == NULL)
         return NULL;
-    coroutine->stack_size = COROUTINE_STACK_SIZE;
-    coroutine->stack = stack_allocate(coroutine->stack_size, &coroutine->stack_guarded);
-    if (coroutine->stack == NULL) {
-        free(coroutine);
-        return NULL;
-    }
+    size_t below = COROUTINE_STACK_SIZE - coroutine_header_size();
+    struct coroutine *coroutine = (struct coroutine *)(stack + below);
+    *coroutine = (struct coroutine){ .stack = stack, .stack_size = below,
+                                     .stack_guarded = guarded, .fn = fn, .arg = arg,
+                                     .state = COROUTINE_CREATED };
     prepare_context(coroutine);
-    coroutine->fn = fn;
-    coroutine->arg = arg;
-    coroutine->state = COROUTINE_CREATED;
     return coroutine;
 }
 /* Switch between the scheduler and a coroutine (chapter 11) */
@@ -352,7 +354,8 @@ void coroutine_destroy(struct coroutine *coroutine)
               stderr);
         abort();
     }
+    void *stack = coroutine->stack;
+    bool guarded = coroutine->stack_guarded;
     VALGRIND_STACK_DEREGISTER(coroutine->valgrind_stack_id);
-    stack_release(coroutine->stack, coroutine->stack_size, coroutine->stack_guarded);
-    free(coroutine);
+    stack_release(stack, COROUTINE_STACK_SIZE, guarded);
 }
