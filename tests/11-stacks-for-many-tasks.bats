@@ -47,7 +47,9 @@ syscall_counts() {
         return 0
     fi
     assert_equal "$status" 134      # 128 + SIGABRT
-    assert_equal "$stderr" "coroutine: a task ran past the bottom of its unguarded stack"
+    # qemu-user adds a line of its own about the signal; the program's is the only other one
+    assert_equal "$(grep -v '^qemu: uncaught target signal' <<< "$stderr")" \
+        "coroutine: a task ran past the bottom of its unguarded stack"
     refute_output --partial "dug through"
 }
 

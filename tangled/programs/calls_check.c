@@ -75,7 +75,9 @@ static void *read_the_byte(void *arg)
 static void *spin(void *arg)
 {
     struct spin_run *run = arg;
-    if (schedule(sleep_briefly, run, NULL) != 0 || schedule(read_the_byte, run, NULL) != 0)
+    if (schedule(sleep_briefly, run, NULL) != 0)
+        return NULL;
+    if (schedule(read_the_byte, run, NULL) != 0)
         return NULL;
     while (!(run->slept && run->read) && run->yields < SPIN_LIMIT) {
         async_sleep(0);
@@ -95,8 +97,8 @@ static int check_spin(void)
     close(run.ends[0]);
     close(run.ends[1]);
     if (status != 0 || !(run.slept && run.read)) {
-        printf("spin: starved: slept=%d read=%d after %ld yields\n", run.slept, run.read,
-               run.yields);
+        printf("spin: starved: slept=%d read=%d after %ld yields\n", run.slept,
+               run.read, run.yields);
         return 1;
     }
     printf("spin: the sleeper and the reader ran while a task yielded\n");
