@@ -11,6 +11,7 @@
 #                   peers in the same run (and, from chapter 10, the stage built with the
 #                   ucontext switch): one table, also in build/bench/results.txt (.json)
 #   make SWITCH=ucontext ...  build the stages with chapter 2's switch (chapter 10)
+#   make BACKEND=poll ...     make poll (or select) the stages' default poller (chapter 12)
 #   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
@@ -29,6 +30,13 @@ LDLIBS      := -lm
 # make SWITCH=ucontext: build the stages with Chapter 2's switch instead of chapter 10's
 SWITCH      :=
 CFLAGS      += $(if $(filter ucontext,$(SWITCH)),-DSWITCH_UCONTEXT)
+# make BACKEND=poll (or select): the poller the stages wait in by default, from chapter 12
+# on (epoll on Linux otherwise); ASYNC_POLLER=NAME in a program's environment overrides it
+BACKEND     :=
+export BACKEND
+$(if $(filter-out select poll epoll,$(BACKEND)),$(error BACKEND=$(BACKEND): choose select, poll or epoll))
+CFLAGS      += $(if $(filter select,$(BACKEND)),-DPOLLER_DEFAULT_SELECT)
+CFLAGS      += $(if $(filter poll,$(BACKEND)),-DPOLLER_DEFAULT_POLL)
 DEMO        := demo
 PY          := python3
 DEBIAN_PY   := /usr/bin/python3
@@ -147,8 +155,14 @@ AARCH64_CC   := aarch64-linux-gnu-gcc
 AARCH64_ROOT := /usr/aarch64-linux-gnu
 QEMU_AARCH64 := qemu-aarch64
 VARIANTS     := $(if $(HAS_SWITCH),$(B)/ucontext/stage$(LAST)/.built $(B)/aarch64/stage$(LAST)/.built)
-VARIANT_ARGS := --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST)::ucontext' \
-                --variant 'built for AArch64, run under qemu-user::$(B)/aarch64/stage$(LAST)::aarch64'
+VARIANT_ARGS := --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST)::EXPECT_SWITCH=ucontext' \
+                --variant 'built for AArch64, run under qemu-user::$(B)/aarch64/stage$(LAST)::EXPECT_SWITCH=aarch64'
+# From chapter 12 on, the same build runs every chapter's tests again on each poller other
+# than its default, chosen by ASYNC_POLLER: the backend test matrix.
+HAS_POLLERS  := $(filter-out 1 2 3 4 5 6 7 8 9 10 11,$(LAST))
+OTHER_POLLERS := $(filter-out $(or $(BACKEND),epoll),select poll epoll)
+VARIANT_ARGS += $(if $(HAS_POLLERS),$(foreach p,$(OTHER_POLLERS),\
+                --variant 'on the $(p) poller::$(B)/stage$(LAST)::ASYNC_POLLER=$(p)'))
 
 $(B)/ucontext/stage$(LAST)/.built: stage$(LAST)
 	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D) \

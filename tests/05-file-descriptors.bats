@@ -34,7 +34,12 @@ load helpers
         skip "the hard RLIMIT_NOFILE does not allow fd 1024 here"
     fi
     assert_success
-    assert_equal "${lines[0]}" "Readable on fd FD_SETSIZE: Invalid argument"
+    # From chapter 12 on, poll and epoll can watch fd 1024, and fd_errors writes a byte first
+    if [ "$(poller_in_use)" = select ]; then
+        assert_equal "${lines[0]}" "Readable on fd FD_SETSIZE: Invalid argument"
+    else
+        assert_equal "${lines[0]}" "Readable on fd FD_SETSIZE: ok"
+    fi
 }
 
 @test "fd_errors: fd -1 and a closed descriptor are refused at once with EBADF" {
@@ -52,13 +57,15 @@ load helpers
     require_program fd_errors
     run_program 10 fd_errors
     assert_success
+    # chapter 12 closes with async_close(): on epoll a plain close() is never seen
+    local closes="closer: closes the pipe with plain close()"
+    [ -x "$BIN/pollers" ] && closes="closer: closes the pipe with async_close()"
     assert_line "waiter on a pipe that another task closes: Bad file descriptor"
-    assert_before "ticker: tick 1" "closer: closes the pipe with plain close()"
-    assert_before "closer: closes the pipe with plain close()" \
-                  "waiter on a pipe that another task closes: Bad file descriptor"
+    assert_before "ticker: tick 1" "$closes"
+    assert_before "$closes" "waiter on a pipe that another task closes: Bad file descriptor"
     assert_before "ticker: tick 1" "ticker: tick 2"
     assert_before "ticker: tick 2" "ticker: tick 3"
-    assert_before "closer: closes the pipe with plain close()" "ticker: tick 3"
+    assert_before "$closes" "ticker: tick 3"
     assert_before "ticker: tick 3" "receiver: waits with Errored on a TCP socket"
 }
 

@@ -249,3 +249,9 @@ except OSError:
     done
     return 1
 }
+
+# poller_in_use: the poller this build's programs wait in, as chapter 12's `pollers`
+# prints it (ASYNC_POLLER, or the build's default); "select" for the stages before it.
+poller_in_use() {
+    if [ -x "$BIN/pollers" ]; then "$BIN/pollers"; else echo select; fi
+}

@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapters 9, 10, 11 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10, 11, 12 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapters 9, 10, 11)
+# Run the rows of the table (chapters 9, 10, 11, 12)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -204,6 +204,69 @@ ROWS.extend([
     ("tasks", ["bench_tasks", "100000"], ["tasks", "100000"], 1,
      [("resident_bytes_per_task", "100,000 tasks, resident", "bytes")]),
 ])
+
+POLLER_ECHO = [
+    # label, connections, rounds, idle connections beside them
+    ("100 conns, CPU/trip", 100, 500, 0),
+    ("1,000 conns, CPU/trip", 1000, 100, 0),
+    ("1 busy, 1,000 idle, CPU", 1, 5000, 1000),
+]
+
+def raise_descriptor_limit():
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+def start_on_poller(argv, poller):
+    """Start a server with ASYNC_POLLER set for it alone."""
+    saved = os.environ.get("ASYNC_POLLER")
+    if poller:
+        os.environ["ASYNC_POLLER"] = poller
+    try:
+        return Server(argv)
+    finally:
+        os.environ.pop("ASYNC_POLLER", None)
+        if saved is not None:
+            os.environ["ASYNC_POLLER"] = saved
+
+def echo_beside_idle(args, argv, poller, connections, rounds, idle):
+    import socket
+    server = start_on_poller(argv, poller)
+    quiet = []
+    try:
+        for _ in range(idle):
+            quiet.append(socket.create_connection(("127.0.0.1", server.port)))
+        return run_line([os.path.join(args.bin, "bench_echo"), "-p", str(server.pid),
+                         "127.0.0.1", str(server.port), str(connections), str(rounds)],
+                        "echo")
+    finally:
+        for sock in quiet:
+            sock.close()
+        server.stop()
+
+def poller_rows(args):
+    """Chapter 12: the echo server on each poller, and libuv, at 100 and 1,000."""
+    raise_descriptor_limit()
+    ours = [os.path.join(args.bin, "echo_server"), "-q", "127.0.0.1", "0"]
+    servers = [("ours", ours, None), ("poll", ours, "poll"), ("select", ours, "select"),
+               ("libuv", [os.path.join(args.peers, "uv_echo"), "127.0.0.1", "0"], None)]
+    rows = []
+    for label, connections, rounds, idle in POLLER_ECHO:
+        results = {}
+        for who, argv, poller in servers:
+            try:
+                results[who] = echo_beside_idle(args, argv, poller, connections, rounds, idle)
+            except (BenchError, OSError) as error:
+                results[who] = {"error": str(error)}
+            print("  pollers  %-8s %s" % (who, results[who]), file=sys.stderr)
+        rows.append({"label": label, "unit": "µs",
+                     "values": {w: r.get("server_cpu_us_per_rt") for w, r in results.items()},
+                     "errors": {w: r["error"] for w, r in results.items() if "error" in r}})
+    return rows
+
+LATER_ROWS.append(poller_rows)
+PEERS.extend(["poll", "select"])
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):

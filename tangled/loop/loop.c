@@ -1,13 +1,14 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
 
-/* Include the system headers loop.c uses (chapters 3, 5) */
+/* Include the system headers loop.c uses (chapters 3, 5, 12) */
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Remember which loop runs on this thread (chapter 3) */
 static _Thread_local struct loop *running_loop;
@@ -107,7 +108,7 @@ static void loop_wake_expired_timers(struct loop *loop)
     }
 }
 
-/* Keep the watchers of each file descriptor (chapters 5, 11) */
+/* Keep the watchers of each file descriptor (chapters 5, 11, 12) */
 static int loop_make_room_for_fd(struct loop *loop, int fd)
 {
     if (fd < loop->watched_size)
@@ -237,6 +238,21 @@ void loop_note_fd_drained(struct loop *loop, int fd, bool drained)
         loop->watched[fd].drained = drained;
 }
 
+int loop_close_fd(struct loop *loop, int fd)
+{
+    loop_forget_fd(loop, fd, -EBADF);
+    loop_note_fd_drained(loop, fd, false);
+    poller_forget(loop->poller, fd);
+    return close(fd) == 0 ? 0 : -errno;
+}
+
+void loop_adopt_fd(struct loop *loop, int fd)
+{
+    if (loop == NULL)
+        return;
+    loop_note_fd_drained(loop, fd, false);
+    poller_adopt(loop->poller, fd);
+}
 /* Stop whatever a task is waiting for (chapter 6) */
 static void loop_unwatch(struct loop *loop, struct task *task)
 {
@@ -461,7 +477,7 @@ int await(struct request *request)
         task->cancel_pending = false;
     return task->resume_status;
 }
-/* Open and close what the loop owns (chapter 3) */
+/* Open and close what the loop owns (chapters 3, 12) */
 static int loop_open(struct loop *loop)
 {
     (void)loop;
@@ -477,6 +493,12 @@ static void loop_close(struct loop *loop)
     timer_heap_free(&loop->timers);
     poller_free(loop->poller);
     free(loop->watched);
+}
+
+const char *event_loop_poller(void)
+{
+    struct loop *loop = loop_current();
+    return loop != NULL ? poller_name(loop->poller) : poller_chosen();
 }
 /* Run the loop until nothing is left to do (chapter 3) */
 int event_loop(task_fn *main, void *arg)

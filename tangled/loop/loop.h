@@ -1,4 +1,4 @@
-/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7 of "Async from Scratch in C".
+/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_H
@@ -16,7 +16,7 @@ typedef void *task_fn(void *arg);
 
 struct task;            /* a task the loop runs; only the loop sees inside */
 
-/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7) */
+/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12) */
 /* Run main(arg) as the first task, and return when nothing is left to do:
    0, or -EINVAL (main is NULL), -EPERM (called from a task), -ENOMEM. */
 int event_loop(task_fn *main, void *arg);
@@ -69,5 +69,8 @@ ssize_t async_send(int fd, const void *data, size_t size);
 int async_close(int fd);
 /* Our own end of a socket into *local: 0, or -EINVAL (local NULL), -errno. */
 int socket_local_endpoint(int fd, struct endpoint *local);
+/* The poller the loop waits in: "select", "poll" or "epoll" (ASYNC_POLLER if
+   set, else this build's default); NULL if ASYNC_POLLER names none it has. */
+const char *event_loop_poller(void);
 
 #endif

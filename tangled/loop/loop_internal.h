@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -76,11 +76,16 @@ struct loop {
     size_t task_count;      /* tasks spawned and not yet finished */
 };
 
-/* Declare the functions only the library calls (chapters 3, 5, 11) */
+/* Declare the functions only the library calls (chapters 3, 5, 11, 12) */
 int await(struct request *request);
 struct loop *loop_current(void);
 void loop_forget_fd(struct loop *loop, int fd, int status);
 bool loop_fd_drained(const struct loop *loop, int fd);
 void loop_note_fd_drained(struct loop *loop, int fd, bool drained);
+/* Wake fd's waiters with -EBADF, make the poller forget it, and close it:
+   0, or -errno of close. */
+int loop_close_fd(struct loop *loop, int fd);
+/* fd is new and will be closed with loop_close_fd (loop NULL: nothing). */
+void loop_adopt_fd(struct loop *loop, int fd);
 
 #endif

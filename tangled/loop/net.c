@@ -1,4 +1,4 @@
-/* loop/net.c, tangled from chapters 7, 11 of "Async from Scratch in C".
+/* loop/net.c, tangled from chapters 7, 11, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -86,7 +86,7 @@ static int resolve(const char *host, int port, int flags, struct addrinfo **resu
     return error == 0 ? 0 : -EHOSTUNREACH;
 }
 
-/* Connect one address without blocking (chapter 7) */
+/* Connect one address without blocking (chapter 12) */
 static int connect_one(const struct addrinfo *address)
 {
     int fd = socket(address->ai_family, address->ai_socktype, address->ai_protocol);
@@ -104,12 +104,12 @@ static int connect_one(const struct addrinfo *address)
         }
     }
     if (status != 0) {
-        close(fd);
+        loop_close_fd(loop_current(), fd);
         return status;
     }
+    loop_adopt_fd(loop_current(), fd);
     return fd;
 }
-
 /* Try each address until one connects (chapter 7) */
 int async_connect(const char *host, int port)
 {
@@ -186,7 +186,7 @@ static int refuse_one_connection(int server_fd)
     return error;
 }
 
-/* Finish a connection that was accepted (chapter 7) */
+/* Finish a connection that was accepted (chapter 12) */
 static int finish_accept(int fd, const struct sockaddr_storage *address,
                          struct endpoint *peer)
 {
@@ -197,9 +197,9 @@ static int finish_accept(int fd, const struct sockaddr_storage *address,
         close(fd);
         return status;
     }
+    loop_adopt_fd(loop_current(), fd);
     return fd;
 }
-
 /* Accept a connection, even when out of descriptors (chapter 7) */
 int async_accept(int server_fd, struct endpoint *peer)
 {
@@ -280,14 +280,12 @@ ssize_t async_send(int fd, const void *data, size_t size)
     return (ssize_t)size;
 }
 
-/* Close a socket after waking its waiters (chapter 7) */
+/* Close a socket after waking its waiters (chapter 12) */
 int async_close(int fd)
 {
     if (task_current() == NULL)
         return -EPERM;
     if (fd < 0)
         return -EBADF;
-    loop_forget_fd(loop_current(), fd, -EBADF);
-    return close(fd) == 0 ? 0 : -errno;
+    return loop_close_fd(loop_current(), fd);
 }
-

@@ -1,4 +1,4 @@
-/* loop/poller.h, tangled from chapters 4, 5 of "Async from Scratch in C".
+/* loop/poller.h, tangled from chapters 4, 5, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef POLLER_H
@@ -24,12 +24,22 @@ enum {
 int poller_create(struct poller **poller);
 /* Free a poller (NULL is ignored). */
 void poller_free(struct poller *poller);
-/* Declare how descriptors are watched (chapter 5) */
+/* Declare how descriptors are watched (chapters 5, 12) */
 /* Report events (POLLER_READABLE | ...) for fd from now on, instead of what
    was asked before: 0, or -errno (only if fd was not watched yet). */
 int poller_watch(struct poller *poller, int fd, unsigned events);
 /* Stop watching fd. */
 void poller_unwatch(struct poller *poller, int fd);
+/* fd is new, and will be closed only after poller_forget: what the poller
+   kept of it need not be checked again when it is watched again. */
+void poller_adopt(struct poller *poller, int fd);
+/* Forget all the poller knows of fd, which is about to be closed. */
+void poller_forget(struct poller *poller, int fd);
+/* The poller's kind: "select", "poll" or "epoll". */
+const char *poller_name(const struct poller *poller);
+/* The kind poller_create would make now: ASYNC_POLLER's, else this build's
+   default; NULL if ASYNC_POLLER names none this build has. */
+const char *poller_chosen(void);
 /* Sleep until timeout has passed (negative: no limit), a signal arrives, or a
    watched descriptor is ready.  Returns how many descriptors are ready, with
    their events in (*ready)[0..n-1], or -errno. */

@@ -1,7 +1,7 @@
-/* loop/poller_select.c, tangled from chapters 4, 5, 11 of "Async from Scratch in C".
+/* loop/poller_select.c, tangled from chapters 4, 5, 11, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
-#include "poller.h"
+#include "poller_backend.h"
 
 /* Include the headers the select poller uses (chapters 4, 5) */
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 
-struct poller {
+struct select_poller {
     fd_set read;                /* the descriptors watched for each event */
     fd_set write;
     fd_set error;
@@ -20,10 +20,10 @@ struct poller {
     fd_set seen_open;               /* descriptors found open once, since poller_create */
 };
 
-/* Create and free a select poller (chapter 11) */
-int poller_create(struct poller **created)
+/* Create and free a select poller (chapter 12) */
+static int select_poller_create(void **state)
 {
-    struct poller *poller = calloc(1, sizeof *poller);
+    struct select_poller *poller = calloc(1, sizeof *poller);
     if (poller == NULL)
         return -ENOMEM;
     FD_ZERO(&poller->read);
@@ -31,22 +31,21 @@ int poller_create(struct poller **created)
     FD_ZERO(&poller->error);
     FD_ZERO(&poller->seen_open);
     poller->max_fd = -1;
-    *created = poller;
+    *state = poller;
     return 0;
 }
 
-void poller_free(struct poller *poller)
+static void select_poller_free(void *state)
 {
-    free(poller);
+    free(state);
 }
-
-/* Watch and unwatch descriptors with select (chapter 11) */
+/* Watch and unwatch descriptors with select (chapter 12) */
 static bool fd_is_open(int fd)
 {
     return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
-static bool select_watches(const struct poller *poller, int fd)
+static bool select_watches(const struct select_poller *poller, int fd)
 {
     return FD_ISSET(fd, &poller->read) || FD_ISSET(fd, &poller->write)
         || FD_ISSET(fd, &poller->error);
@@ -60,7 +59,7 @@ static void select_set(fd_set *set, int fd, bool on)
         FD_CLR(fd, set);
 }
 
-static bool select_knows_open(struct poller *poller, int fd)
+static bool select_knows_open(struct select_poller *poller, int fd)
 {
     if (FD_ISSET(fd, &poller->seen_open))
         return true;
@@ -70,8 +69,9 @@ static bool select_knows_open(struct poller *poller, int fd)
     return true;
 }
 
-int poller_watch(struct poller *poller, int fd, unsigned events)
+static int select_poller_watch(void *state, int fd, unsigned events)
 {
+    struct select_poller *poller = state;
     if (fd >= FD_SETSIZE)
         return -EINVAL;
     if (fd < 0 || !select_knows_open(poller, fd))
@@ -84,8 +84,9 @@ int poller_watch(struct poller *poller, int fd, unsigned events)
     return 0;
 }
 
-void poller_unwatch(struct poller *poller, int fd)
+static void select_poller_unwatch(void *state, int fd)
 {
+    struct select_poller *poller = state;
     if (fd < 0 || fd >= FD_SETSIZE)
         return;
     select_set(&poller->read, fd, false);
@@ -95,6 +96,19 @@ void poller_unwatch(struct poller *poller, int fd)
         poller->max_fd--;
 }
 
+static void select_poller_adopt(void *state, int fd)
+{
+    (void)state;
+    (void)fd;
+}
+
+static void select_poller_forget(void *state, int fd)
+{
+    struct select_poller *poller = state;
+    select_poller_unwatch(poller, fd);
+    if (fd >= 0 && fd < FD_SETSIZE)
+        FD_CLR(fd, &poller->seen_open);
+}
 /* Turn a timeout into select's timeval (chapter 4) */
 static struct timeval *select_timeout(nanoseconds timeout, struct timeval *limit)
 {
@@ -106,7 +120,7 @@ static struct timeval *select_timeout(nanoseconds timeout, struct timeval *limit
     return limit;
 }
 
-/* Read select's answer for one descriptor (chapter 5) */
+/* Read select's answer for one descriptor (chapter 12) */
 static unsigned select_found(int fd, fd_set *read, fd_set *write, fd_set *error)
 {
     unsigned events = 0;
@@ -119,7 +133,7 @@ static unsigned select_found(int fd, fd_set *read, fd_set *write, fd_set *error)
     return events;
 }
 
-static int select_report_closed(struct poller *poller,
+static int select_report_closed(struct select_poller *poller,
                                 const struct poller_event **ready)
 {
     int found = 0;
@@ -129,16 +143,16 @@ static int select_report_closed(struct poller *poller,
     *ready = poller->ready;
     return found;
 }
-
-/* Wait in select (chapter 4) */
+/* Wait in select (chapter 12) */
 static int select_failed(int error)
 {
     return error == EINTR ? 0 : -error;
 }
 
-int poller_wait(struct poller *poller, nanoseconds timeout,
-                const struct poller_event **ready)
+static int select_poller_wait(void *state, nanoseconds timeout,
+                              const struct poller_event **ready)
 {
+    struct select_poller *poller = state;
     struct timeval limit;
     fd_set read = poller->read, write = poller->write, error = poller->error;
     *ready = NULL;
@@ -158,3 +172,14 @@ int poller_wait(struct poller *poller, nanoseconds timeout,
     *ready = poller->ready;
     return found;
 }
+
+const struct poller_backend select_backend = {
+    .name = "select",
+    .create = select_poller_create,
+    .free = select_poller_free,
+    .watch = select_poller_watch,
+    .unwatch = select_poller_unwatch,
+    .adopt = select_poller_adopt,
+    .forget = select_poller_forget,
+    .wait = select_poller_wait,
+};

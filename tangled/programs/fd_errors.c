@@ -1,4 +1,4 @@
-/* programs/fd_errors.c, tangled from chapter 5 of "Async from Scratch in C".
+/* programs/fd_errors.c, tangled from chapters 5, 12 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop.h"
@@ -21,7 +21,7 @@ static void report(const char *what, int status)
     printf("%s: %s\n", what, status == 0 ? "ok" : strerror(-status));
 }
 
-/* Refuse descriptors that select cannot watch (chapter 5) */
+/* Refuse descriptors that select cannot watch (chapter 12) */
 static int pipe_ends[2];
 
 static int open_high_fd(void)
@@ -37,22 +37,28 @@ static int open_high_fd(void)
     return dup2(pipe_ends[0], FD_SETSIZE);
 }
 
-static void try_bad_descriptors(void)
+static void try_high_descriptor(void)
 {
     int high = open_high_fd();
-    if (high >= 0) {
-        report("Readable on fd FD_SETSIZE", await_readable(high));
-        close(high);
-    } else {
+    char byte;
+    if (high < 0 || write(pipe_ends[1], "x", 1) != 1) {
         printf("Readable on fd FD_SETSIZE: not tried (RLIMIT_NOFILE is too low)\n");
+        return;
     }
+    report("Readable on fd FD_SETSIZE", await_readable(high));
+    if (read(high, &byte, 1) != 1)
+        printf("the byte written for fd FD_SETSIZE was lost\n");
+    async_close(high);
+}
+
+static void try_bad_descriptors(void)
+{
     report("Readable on fd -1", await_readable(-1));
     int closed = dup(pipe_ends[0]);
     close(closed);
     report("Readable on a closed fd", await_readable(closed));
 }
-
-/* Close a pipe under a waiting task while a ticker ticks (chapter 5) */
+/* Close a pipe under a waiting task while a ticker ticks (chapter 12) */
 static void *waiter(void *arg)
 {
     (void)arg;
@@ -65,8 +71,8 @@ static void *closer(void *arg)
 {
     (void)arg;
     async_sleep(0.05);
-    printf("closer: closes the pipe with plain close()\n");
-    close(pipe_ends[0]);
+    printf("closer: closes the pipe with async_close()\n");
+    async_close(pipe_ends[0]);
     return NULL;
 }
 
@@ -83,14 +89,14 @@ static void *ticker(void *arg)
 static void *bad_descriptors_and_closed_pipe(void *arg)
 {
     (void)arg;
+    try_high_descriptor();
     schedule(waiter, NULL, NULL);
     try_bad_descriptors();
     schedule(closer, NULL, NULL);
     schedule(ticker, NULL, NULL);
     return NULL;
 }
-
-/* Wake a task with urgent data, and fail to wake one with a refused connection (chapter 5) */
+/* Wake a task with urgent data, and fail to wake one with a refused connection (chapter 12) */
 static struct sockaddr_in loopback(void)
 {
     struct sockaddr_in address = { .sin_family = AF_INET };
@@ -163,7 +169,7 @@ static void *writable_on_refused(void *arg)
     getsockopt(refused, SOL_SOCKET, SO_ERROR, &error, &size);
     printf("Writable on the refused socket: %s, SO_ERROR: %s\n",
            status == 0 ? "ok" : strerror(-status), strerror(error));
-    close(refused);
+    async_close(refused);
     return NULL;
 }
 
@@ -189,7 +195,6 @@ static void *show_what_errored_means(void *arg)
     close(tcp[1]);
     return NULL;
 }
-
 /* Keep waiting while signals interrupt select (chapter 5) */
 static volatile sig_atomic_t signals_caught;
 static int slow_pipe[2];

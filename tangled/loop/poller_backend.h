@@ -1,0 +1,31 @@
+/* loop/poller_backend.h, tangled from chapter 12 of "Async from Scratch in C".
+   Edit the chapters, not this file: `make tangled` writes it again. */
+
+#ifndef POLLER_BACKEND_H
+#define POLLER_BACKEND_H
+
+#include "poller.h"
+
+/* Describe a poller as a table of functions (chapter 12) */
+struct poller_backend {
+    const char *name;
+    int (*create)(void **state);
+    void (*free)(void *state);
+    int (*watch)(void *state, int fd, unsigned events);
+    void (*unwatch)(void *state, int fd);
+    void (*adopt)(void *state, int fd);
+    void (*forget)(void *state, int fd);
+    int (*wait)(void *state, nanoseconds timeout, const struct poller_event **ready);
+};
+
+/* A timeout in milliseconds, for poll and epoll_wait: rounded up, so that a
+   wait never ends before a timer is due; -1 (no limit) for a negative one. */
+int poller_milliseconds(nanoseconds timeout);
+/* Name the pollers this build has (chapter 12) */
+extern const struct poller_backend select_backend;
+extern const struct poller_backend poll_backend;
+#if defined(__linux__)
+extern const struct poller_backend epoll_backend;
+#endif
+
+#endif
