@@ -11,7 +11,7 @@
 #                   peers in the same run (and, from chapter 10, the stage built with the
 #                   ucontext switch): one table, also in build/bench/results.txt (.json)
 #   make SWITCH=ucontext ...  build the stages with chapter 2's switch (chapter 10)
-#   make BACKEND=poll ...     make poll (or select) the stages' default poller (chapter 12)
+#   make BACKEND=poll ...     make poll (or select, io_uring) the stages' default poller (chapters 12, 13)
 #   make html | pdf | epub | stages | stageN | demo | deps | clean
 # The chapter order comes from book.md (the YAML lists "chapters:" and "appendices:").
 SHELL       := /bin/bash
@@ -34,9 +34,10 @@ CFLAGS      += $(if $(filter ucontext,$(SWITCH)),-DSWITCH_UCONTEXT)
 # on (epoll on Linux otherwise); ASYNC_POLLER=NAME in a program's environment overrides it
 BACKEND     :=
 export BACKEND
-$(if $(filter-out select poll epoll,$(BACKEND)),$(error BACKEND=$(BACKEND): choose select, poll or epoll))
+$(if $(filter-out select poll epoll io_uring,$(BACKEND)),$(error BACKEND=$(BACKEND): choose select, poll, epoll or io_uring))
 CFLAGS      += $(if $(filter select,$(BACKEND)),-DPOLLER_DEFAULT_SELECT)
 CFLAGS      += $(if $(filter poll,$(BACKEND)),-DPOLLER_DEFAULT_POLL)
+CFLAGS      += $(if $(filter io_uring,$(BACKEND)),-DPOLLER_DEFAULT_URING)
 DEMO        := demo
 PY          := python3
 DEBIAN_PY   := /usr/bin/python3
@@ -160,7 +161,9 @@ VARIANT_ARGS := --variant 'with the ucontext switch::$(B)/ucontext/stage$(LAST):
 # From chapter 12 on, the same build runs every chapter's tests again on each poller other
 # than its default, chosen by ASYNC_POLLER: the backend test matrix.
 HAS_POLLERS  := $(filter-out 1 2 3 4 5 6 7 8 9 10 11,$(LAST))
-OTHER_POLLERS := $(filter-out $(or $(BACKEND),epoll),select poll epoll)
+# chapter 13 adds io_uring, whose tests skip, saying why, where the kernel refuses it
+HAS_URING    := $(filter-out 12,$(HAS_POLLERS))
+OTHER_POLLERS := $(filter-out $(or $(BACKEND),epoll),select poll epoll $(if $(HAS_URING),io_uring))
 VARIANT_ARGS += $(if $(HAS_POLLERS),$(foreach p,$(OTHER_POLLERS),\
                 --variant 'on the $(p) poller::$(B)/stage$(LAST)::ASYNC_POLLER=$(p)'))
 
@@ -172,7 +175,7 @@ $(B)/ucontext/stage$(LAST)/.built: stage$(LAST)
 $(B)/aarch64/stage$(LAST)/.built: stage$(LAST)
 	@mkdir -p $(B)/aarch64/include $(@D)/bin
 	@ln -sfn /usr/include/valgrind $(B)/aarch64/include/valgrind
-	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D)/elf \
+	@$(MAKE) --no-print-directory -f mk/stage.mk SRC=$(B)/stage$(LAST)/src OUT=$(@D)/elf URING= \
 	  CC='$(AARCH64_CC)' CFLAGS='$(CFLAGS) -isystem $(B)/aarch64/include' LDLIBS='$(LDLIBS)'
 	@for program in $(@D)/elf/bin/*; do \
 	  name=$${program##*/}; elf=$$(cd $(@D)/elf/bin && pwd)/$$name; \

@@ -22,17 +22,22 @@ LIBOBJS  := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIBSRC)) \
 HELPOBJS := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(HELPSRC))
 PROGS    := $(patsubst $(SRC)/programs/%.c,$(OUT)/bin/%,$(MAINS))
 INCLUDES := -I$(SRC)/loop -I$(SRC)/programs
+# From chapter 13 on, loop/poller_uring.c needs liburing (Debian's liburing-dev). URING=
+# leaves the io_uring poller out: the AArch64 build does, and so can a machine without it.
+URING    ?= $(if $(wildcard $(SRC)/loop/poller_uring.c),yes)
+URING_FLAGS := $(if $(URING),-DHAVE_LIBURING)
+URING_LIBS  := $(if $(URING),-luring)
 
 all: $(PROGS) $(OUT)/libloop.a
 	@:
 
 $(OUT)/obj/%.o: $(SRC)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(URING_FLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
 
 $(OUT)/obj/%.o: $(SRC)/%.S
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(URING_FLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
 
 $(OUT)/libloop.a: $(LIBOBJS)
 	@rm -f $@
@@ -44,7 +49,7 @@ $(OUT)/libprograms.a: $(HELPOBJS)
 
 $(OUT)/bin/%: $(OUT)/obj/programs/%.o $(OUT)/libprograms.a $(OUT)/libloop.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libprograms.a $(OUT)/libloop.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libprograms.a $(OUT)/libloop.a $(LDLIBS) $(URING_LIBS)
 
 .SECONDARY:
 .DELETE_ON_ERROR:

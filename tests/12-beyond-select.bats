@@ -20,8 +20,10 @@ POLLERS=(select poll epoll)
     ASYNC_POLLER=kqueue run_program 10 pollers
     assert_failure 1
     assert_output ""
-    assert_equal "$stderr" "ASYNC_POLLER=kqueue: this build has no such poller; it has epoll poll select
-pollers: event_loop: Invalid argument"
+    # from chapter 13 on, a build with liburing has io_uring too, last in the list
+    local expected="^ASYNC_POLLER=kqueue: this build has no such poller; it has epoll poll select"
+    expected+="( io_uring)?"$'\n'"pollers: event_loop: Invalid argument\$"
+    [[ "$stderr" =~ $expected ]] || fail "pollers said: $stderr"
 }
 
 @test "poller_edges: a reused number, a closed duplicate and a regular file, on every poller" {
@@ -81,28 +83,14 @@ serve_many() {
 }
 
 @test "the echo server on epoll registers each socket once, not once per wait" {
-    command -v strace >/dev/null || skip "strace is not installed"
-    emulated echo_server && skip "strace would count the emulator's calls"
-    require_program bench_echo
-    local log="$BATS_TEST_TMPDIR/strace.log" out="$BATS_TEST_TMPDIR/server.out"
-    ASYNC_POLLER=epoll strace -f -c -o "$log" -e trace=epoll_ctl,epoll_wait,recvfrom,sendto \
-        "$BIN/echo_server" -q 127.0.0.1 0 > "$out" 2>&1 &
-    local tracer=$! port="" deadline=$(( SECONDS + 5 ))
-    while [ -z "$port" ] && (( SECONDS < deadline )); do
-        port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\)$/\1/p' "$out" | head -n 1)
-        sleep 0.05
-    done
-    [ -n "$port" ] || { kill "$tracer"; skip "strace cannot trace here: $(cat "$out")"; }
-    ASYNC_POLLER=epoll run_program 30 bench_echo -w 500 127.0.0.1 "$port" 4 1000
-    pkill -TERM -P "$tracer" echo_server || true
-    wait "$tracer" || true
+    ASYNC_POLLER=epoll trace_server echo_server bench_echo epoll_ctl,epoll_wait,recvfrom,sendto 4 1000 -w 500
     assert_output --partial "round_trips=4000 "
     local ctl waits
-    ctl=$(awk '$NF == "epoll_ctl" { print $4 }' "$log")
-    waits=$(awk '$NF == "epoll_wait" { print $4 }' "$log")
+    ctl=$(traced epoll_ctl)
+    waits=$(traced epoll_wait)
     # 4 connections x 1,000 round trips: an ADD for the listener and for each socket, and
     # a DEL for each when it closes; a poller that told the kernel every change would make
     # two calls per round trip, 8,000
-    (( ${ctl:-0} >= 5 && ${ctl:-0} <= 40 )) || fail "epoll_ctl called ${ctl:-0} times for 4,000 round trips"
-    (( ${waits:-0} >= 1000 )) || fail "epoll_wait called ${waits:-0} times: was epoll used at all?"
+    (( ctl >= 5 && ctl <= 40 )) || fail "epoll_ctl called $ctl times for 4,000 round trips"
+    (( waits >= 1000 )) || fail "epoll_wait called $waits times: was epoll used at all?"
 }

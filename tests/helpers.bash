@@ -12,6 +12,16 @@ BIN="$STAGE_DIR/bin"
 # a student's build that is missing one has not done the chapter yet.
 require_program() {
     [ -x "$BIN/$1" ] || fail "$BIN/$1 does not exist: this chapter's tests need it"
+    local refusal
+    refusal=$(uring_refusal)
+    [ -z "$refusal" ] || skip "$refusal"
+}
+
+# uring_refusal: when the programs are to wait in io_uring (ASYNC_POLLER=io_uring, from
+# chapter 13) and this kernel refuses it, why (as pollers says it); nothing otherwise.
+uring_refusal() {
+    [ "${ASYNC_POLLER:-}" = io_uring ] && [ -x "$BIN/pollers" ] || return 0
+    "$BIN/pollers" 2>&1 >/dev/null | sed 's/^pollers: event_loop: /io_uring is refused here: /'
 }
 
 # run_with_timeout SECONDS COMMAND...: like bats' run, but the command is killed
@@ -254,4 +264,37 @@ except OSError:
 # prints it (ASYNC_POLLER, or the build's default); "select" for the stages before it.
 poller_in_use() {
     if [ -x "$BIN/pollers" ]; then "$BIN/pollers"; else echo select; fi
+}
+
+# trace_server SERVER CLIENT CALLS CONNECTIONS ROUNDS [OPTION...]: start SERVER -q (an
+# echo server) under strace -c, tracing the comma-separated system calls CALLS, drive it
+# with CLIENT OPTION... 127.0.0.1 PORT CONNECTIONS ROUNDS (bench_echo, on epoll), and stop
+# it; the client's result is left in $output, and traced NAME prints how often NAME was
+# called. SERVER waits in $ASYNC_POLLER, as the caller sets it. Skips where strace cannot
+# trace. Naming both programs in the call lets make test know what the test runs.
+trace_server() {
+    local server=$1 client=$2 calls=$3 connections=$4 rounds=$5
+    shift 5
+    command -v strace >/dev/null || skip "strace is not installed"
+    emulated "$server" && skip "strace would count the emulator's calls"
+    require_program "$client"
+    require_program "$server"
+    TRACE_LOG="$BATS_TEST_TMPDIR/strace.log"
+    local out="$BATS_TEST_TMPDIR/server.out"
+    strace -f -c -o "$TRACE_LOG" -e "trace=$calls" "$BIN/$server" -q 127.0.0.1 0 \
+        > "$out" 2>&1 &
+    local tracer=$! port="" deadline=$(( SECONDS + 5 ))
+    while [ -z "$port" ] && (( SECONDS < deadline )); do
+        port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\)$/\1/p' "$out" | head -n 1)
+        sleep 0.05
+    done
+    [ -n "$port" ] || { kill "$tracer"; skip "strace cannot trace here: $(cat "$out")"; }
+    ASYNC_POLLER=epoll run_program 60 "$client" "$@" 127.0.0.1 "$port" "$connections" "$rounds"
+    pkill -TERM -P "$tracer" "$server" || true
+    wait "$tracer" || true
+}
+
+# traced NAME: how many calls of NAME the last trace_server counted (0 if none)
+traced() {
+    awk -v name="$1" '$NF == name { n = $4 } END { print n + 0 }' "$TRACE_LOG"
 }

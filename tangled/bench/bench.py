@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapters 9, 10, 11, 12 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10, 11, 12, 13 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapters 9, 10, 11, 12)
+# Run the rows of the table (chapters 9, 10, 11, 12, 13)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -245,12 +245,14 @@ def echo_beside_idle(args, argv, poller, connections, rounds, idle):
             sock.close()
         server.stop()
 
+OTHER_POLLERS = ["poll", "select"]      # measured beside ours, the default
+
 def poller_rows(args):
     """Chapter 12: the echo server on each poller, and libuv, at 100 and 1,000."""
     raise_descriptor_limit()
     ours = [os.path.join(args.bin, "echo_server"), "-q", "127.0.0.1", "0"]
-    servers = [("ours", ours, None), ("poll", ours, "poll"), ("select", ours, "select"),
-               ("libuv", [os.path.join(args.peers, "uv_echo"), "127.0.0.1", "0"], None)]
+    servers = ([("ours", ours, None)] + [(p, ours, p) for p in OTHER_POLLERS] +
+               [("libuv", [os.path.join(args.peers, "uv_echo"), "127.0.0.1", "0"], None)])
     rows = []
     for label, connections, rounds, idle in POLLER_ECHO:
         results = {}
@@ -266,7 +268,43 @@ def poller_rows(args):
     return rows
 
 LATER_ROWS.append(poller_rows)
-PEERS.extend(["poll", "select"])
+PEERS.extend(OTHER_POLLERS)
+
+OTHER_POLLERS.append("io_uring")
+PEERS.append("io_uring")
+
+def calls_per_trip(args, argv, poller, connections, rounds):
+    """Every system call a server makes per round trip, as strace counts them."""
+    saved = os.environ.get("ASYNC_POLLER")
+    if poller:
+        os.environ["ASYNC_POLLER"] = poller
+    try:
+        calls = strace_server(args, argv, rounds, connections)
+    finally:
+        os.environ.pop("ASYNC_POLLER", None)
+        if saved is not None:
+            os.environ["ASYNC_POLLER"] = saved
+    return sum(calls.values())
+
+def completion_rows(args):
+    """Chapter 13: system calls per round trip on epoll, io_uring and libuv."""
+    ours = [os.path.join(args.bin, "echo_server"), "-q", "127.0.0.1", "0"]
+    servers = [("ours", ours, None), ("io_uring", ours, "io_uring"),
+               ("libuv", [os.path.join(args.peers, "uv_echo"), "127.0.0.1", "0"], None)]
+    rows = []
+    for label, connections, rounds in (("syscalls/trip, 1 conn", 1, 1000),
+                                       ("syscalls/trip, 50 conns", 50, 200)):
+        values, errors = {}, {}
+        for who, argv, poller in servers:
+            try:
+                values[who] = calls_per_trip(args, argv, poller, connections, rounds)
+            except (BenchError, OSError) as error:
+                values[who], errors[who] = None, str(error)
+            print("  calls    %-8s %s" % (who, values[who]), file=sys.stderr)
+        rows.append({"label": label, "unit": "calls", "values": values, "errors": errors})
+    return rows
+
+LATER_ROWS.append(completion_rows)
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):

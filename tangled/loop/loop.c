@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -253,7 +253,7 @@ void loop_adopt_fd(struct loop *loop, int fd)
     loop_note_fd_drained(loop, fd, false);
     poller_adopt(loop->poller, fd);
 }
-/* Stop whatever a task is waiting for (chapter 6) */
+/* Stop whatever a task is waiting for (chapters 6, 13) */
 static void loop_unwatch(struct loop *loop, struct task *task)
 {
     int fd = task->request->fd;
@@ -270,7 +270,16 @@ static void loop_stop_waiting(struct loop *loop, struct task *task)
         loop_unwatch(loop, task);
 }
 
-/* Handle each kind of request (chapters 3, 4, 5, 6, 11) */
+static bool loop_waits_for_kernel(const struct task *task)
+{
+    return task->state == TASK_WAITING && task->request->kind == REQUEST_OPERATION;
+}
+
+static bool loop_has_news_for(const struct task *task)
+{
+    return task->request->kind == REQUEST_OPERATION && task->resume_status == 0;
+}
+/* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13) */
 static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
 {
     int status = -EINVAL;
@@ -319,10 +328,13 @@ static void loop_handle_cancel(struct loop *loop, struct task *task,
     }
     if (target->state != TASK_DONE && !target->cancel_pending) {
         target->cancel_pending = true;
-        if (target->state == TASK_WAITING) {
+        if (loop_waits_for_kernel(target)) {
+            poller_cancel(loop->poller, target->request->operation);    /* woken when it ends */
+        } else if (target->state == TASK_WAITING) {
             loop_stop_waiting(loop, target);
             loop_make_runnable(loop, target, -ECANCELED);
-        } else if (target->state == TASK_RUNNABLE && target->request != NULL) {
+        } else if (target->state == TASK_RUNNABLE && target->request != NULL
+                   && !loop_has_news_for(target)) {
             target->resume_status = -ECANCELED;     /* woken, but not yet told */
         }
     }
@@ -338,6 +350,25 @@ static void loop_handle_sleep(struct loop *loop, struct task *task,
         loop_handle_timeout(loop, task, request);
 }
 
+static void loop_handle_operation(struct loop *loop, struct task *task,
+                                  struct request *request)
+{
+    int status = poller_submit(loop->poller, request->operation);
+    if (status != 0) {
+        loop_resume_first(loop, task, status);
+        return;
+    }
+    request->operation->owner = task;
+    loop->watcher_count++;
+    task->state = TASK_WAITING;
+}
+
+static void loop_complete_operation(struct loop *loop, struct poller_operation *operation)
+{
+    long result = operation->result;
+    loop->watcher_count--;
+    loop_make_runnable(loop, operation->owner, result < 0 ? (int)result : 0);
+}
 /* Dispatch a request to its handler (chapter 3) */
 static void loop_handle_request(struct loop *loop, struct task *task, struct request *request)
 {
@@ -355,6 +386,9 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
         break;
     case REQUEST_CANCEL_TASK:
         loop_handle_cancel(loop, task, request);
+        break;
+    case REQUEST_OPERATION:
+        loop_handle_operation(loop, task, request);
         break;
     default:
         loop_resume_first(loop, task, -EINVAL);
@@ -390,6 +424,12 @@ static void loop_wait(struct loop *loop)
             loop_wake_watchers(loop, ready[i].fd, POLLER_ANY, -EBADF);
         else
             loop_wake_watchers(loop, ready[i].fd, ready[i].events, 0);
+    }
+    struct poller_operation *operation = poller_take_completed(loop->poller);
+    while (operation != NULL) {
+        struct poller_operation *next = operation->next;
+        loop_complete_operation(loop, operation);
+        operation = next;
     }
 }
 
@@ -518,7 +558,7 @@ int event_loop(task_fn *main, void *arg)
     loop_close(&loop);
     return status != 0 ? status : loop.failure;
 }
-/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6) */
+/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6, 13) */
 int schedule(task_fn *fn, void *arg, struct task **task)
 {
     struct request request = { .kind = REQUEST_SCHEDULE, .fn = fn, .arg = arg };
@@ -568,3 +608,17 @@ int cancel(struct task *task)
     return await(&request);
 }
 
+
+bool loop_does_operations(void)
+{
+    struct loop *loop = loop_current();
+    return loop != NULL && poller_does_operations(loop->poller);
+}
+
+ssize_t await_operation(struct poller_operation *operation)
+{
+    struct request request = { .kind = REQUEST_OPERATION, .fd = operation->fd,
+                               .operation = operation };
+    int status = await(&request);
+    return status != 0 ? status : operation->result;
+}

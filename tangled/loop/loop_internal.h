@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -12,23 +12,25 @@
 #include "poller.h"
 
 enum request_kind {
-    /* List the kinds of request (chapters 3, 4, 5, 6) */
+    /* List the kinds of request (chapters 3, 4, 5, 6, 13) */
     REQUEST_SCHEDULE,
     REQUEST_TIMEOUT,
     REQUEST_READABLE,
     REQUEST_WRITABLE,
     REQUEST_ERRORED,
     REQUEST_CANCEL_TASK,
+    REQUEST_OPERATION,
 };
 
 struct request {
     enum request_kind kind;
-    /* Declare the fields of a request (chapters 3, 4, 5) */
+    /* Declare the fields of a request (chapters 3, 4, 5, 13) */
     task_fn *fn;            /* Schedule: what to run */
     void *arg;              /* Schedule: its argument */
     struct task *task;      /* Schedule: the new task, filled in by the loop */
     double seconds;         /* Timeout: how long to sleep */
     int fd;                 /* Readable, Writable, Errored: which descriptor */
+    struct poller_operation *operation;     /* Operation: what the poller carries out */
 };
 
 enum task_state {
@@ -76,7 +78,7 @@ struct loop {
     size_t task_count;      /* tasks spawned and not yet finished */
 };
 
-/* Declare the functions only the library calls (chapters 3, 5, 11, 12) */
+/* Declare the functions only the library calls (chapters 3, 5, 11, 12, 13) */
 int await(struct request *request);
 struct loop *loop_current(void);
 void loop_forget_fd(struct loop *loop, int fd, int status);
@@ -87,5 +89,10 @@ void loop_note_fd_drained(struct loop *loop, int fd, bool drained);
 int loop_close_fd(struct loop *loop, int fd);
 /* fd is new and will be closed with loop_close_fd (loop NULL: nothing). */
 void loop_adopt_fd(struct loop *loop, int fd);
+/* Whether the loop's poller carries out recv, send and accept itself. */
+bool loop_does_operations(void);
+/* Hand operation to the poller and wait until it ends: its result (a count or
+   a descriptor), or -errno. */
+ssize_t await_operation(struct poller_operation *operation);
 
 #endif

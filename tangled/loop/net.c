@@ -1,4 +1,4 @@
-/* loop/net.c, tangled from chapters 7, 11, 12 of "Async from Scratch in C".
+/* loop/net.c, tangled from chapters 7, 12, 13 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -200,18 +200,29 @@ static int finish_accept(int fd, const struct sockaddr_storage *address,
     loop_adopt_fd(loop_current(), fd);
     return fd;
 }
-/* Accept a connection, even when out of descriptors (chapter 7) */
+/* Accept a connection, even when out of descriptors (chapter 13) */
+static int accept_one(int server_fd, struct sockaddr_storage *address)
+{
+    if (loop_does_operations()) {
+        struct poller_operation operation = { .kind = POLLER_ACCEPT, .fd = server_fd,
+                                              .buffer = address, .size = sizeof *address };
+        return (int)await_operation(&operation);
+    }
+    socklen_t length = sizeof *address;
+    int fd = accept(server_fd, (struct sockaddr *)address, &length);
+    return fd >= 0 ? fd : -errno;
+}
+
 int async_accept(int server_fd, struct endpoint *peer)
 {
     if (task_current() == NULL)
         return -EPERM;
     for (;;) {
         struct sockaddr_storage address;
-        socklen_t length = sizeof address;
-        int fd = accept(server_fd, (struct sockaddr *)&address, &length);
-        if (fd != -1)
+        int fd = accept_one(server_fd, &address);
+        if (fd >= 0)
             return finish_accept(fd, &address, peer);
-        int error = errno;
+        int error = -fd;
         if (error == EMFILE || error == ENFILE)
             error = refuse_one_connection(server_fd);
         if (error == 0 || error == ECONNABORTED || error == EINTR)
@@ -223,14 +234,9 @@ int async_accept(int server_fd, struct endpoint *peer)
             return status;
     }
 }
-
-/* Receive what has arrived (chapter 11) */
-ssize_t async_recv(int fd, void *buffer, size_t size)
+/* Receive what has arrived (chapter 13) */
+static ssize_t recv_when_ready(int fd, void *buffer, size_t size)
 {
-    if (task_current() == NULL)
-        return -EPERM;
-    if (buffer == NULL && size > 0)
-        return -EINVAL;
     struct loop *loop = loop_current();
     if (loop_fd_drained(loop, fd)) {
         int status = await_readable(fd);
@@ -253,15 +259,26 @@ ssize_t async_recv(int fd, void *buffer, size_t size)
     }
 }
 
-/* Send every byte (chapter 7) */
-ssize_t async_send(int fd, const void *data, size_t size)
+static ssize_t recv_by_completion(int fd, void *buffer, size_t size)
+{
+    struct poller_operation operation = { .kind = POLLER_RECV, .fd = fd,
+                                          .buffer = buffer, .size = size };
+    return await_operation(&operation);
+}
+
+ssize_t async_recv(int fd, void *buffer, size_t size)
 {
     if (task_current() == NULL)
         return -EPERM;
-    if (data == NULL && size > 0)
+    if (buffer == NULL && size > 0)
         return -EINVAL;
-    const char *next = data;
-    size_t left = size;
+    if (loop_does_operations())
+        return recv_by_completion(fd, buffer, size);
+    return recv_when_ready(fd, buffer, size);
+}
+/* Send every byte (chapter 13) */
+static ssize_t send_when_ready(int fd, const char *next, size_t left)
+{
     while (left > 0) {
         ssize_t sent = send(fd, next, left, MSG_NOSIGNAL);
         if (sent >= 0) {
@@ -277,9 +294,33 @@ ssize_t async_send(int fd, const void *data, size_t size)
         if (status != 0)
             return status;
     }
-    return (ssize_t)size;
+    return 0;
 }
 
+static ssize_t send_by_completion(int fd, const char *next, size_t left)
+{
+    while (left > 0) {
+        struct poller_operation operation = { .kind = POLLER_SEND, .fd = fd,
+                                              .buffer = (char *)next, .size = left };
+        ssize_t sent = await_operation(&operation);
+        if (sent < 0)
+            return sent;
+        next += sent;
+        left -= (size_t)sent;
+    }
+    return 0;
+}
+
+ssize_t async_send(int fd, const void *data, size_t size)
+{
+    if (task_current() == NULL)
+        return -EPERM;
+    if (data == NULL && size > 0)
+        return -EINVAL;
+    ssize_t status = loop_does_operations() ? send_by_completion(fd, data, size)
+                                              : send_when_ready(fd, data, size);
+    return status < 0 ? status : (ssize_t)size;
+}
 /* Close a socket after waking its waiters (chapter 12) */
 int async_close(int fd)
 {

@@ -1,4 +1,4 @@
-/* loop/poller.c, tangled from chapter 12 of "Async from Scratch in C".
+/* loop/poller.c, tangled from chapters 12, 13 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "poller_backend.h"
@@ -13,13 +13,16 @@ struct poller {
     void *state;                /* the backend's own, made by its create */
 };
 
-/* Choose the poller this build waits in by default (chapter 12) */
+/* Choose the poller this build waits in by default (chapter 13) */
 static const struct poller_backend *const backends[] = {
 #if defined(__linux__)
     &epoll_backend,
 #endif
     &poll_backend,
     &select_backend,
+#if defined(HAVE_LIBURING)
+    &uring_backend,
+#endif
 };
 enum { BACKEND_COUNT = sizeof backends / sizeof backends[0] };
 
@@ -27,6 +30,8 @@ enum { BACKEND_COUNT = sizeof backends / sizeof backends[0] };
 static const char default_poller[] = "select";
 #elif defined(POLLER_DEFAULT_POLL) || !defined(__linux__)
 static const char default_poller[] = "poll";
+#elif defined(POLLER_DEFAULT_URING) && defined(HAVE_LIBURING)
+static const char default_poller[] = "io_uring";
 #else
 static const char default_poller[] = "epoll";
 #endif
@@ -87,7 +92,7 @@ void poller_free(struct poller *poller)
     poller->backend->free(poller->state);
     free(poller);
 }
-/* Pass each call on to the chosen poller (chapter 12) */
+/* Pass each call on to the chosen poller (chapters 12, 13) */
 int poller_watch(struct poller *poller, int fd, unsigned events)
 {
     return poller->backend->watch(poller->state, fd, events);
@@ -125,4 +130,29 @@ int poller_milliseconds(nanoseconds timeout)
         return -1;
     nanoseconds milliseconds = (timeout + 999999) / 1000000;
     return milliseconds > 1000000000 ? 1000000000 : (int)milliseconds;
+}
+
+bool poller_does_operations(const struct poller *poller)
+{
+    return poller->backend->submit != NULL;
+}
+
+int poller_submit(struct poller *poller, struct poller_operation *operation)
+{
+    if (poller->backend->submit == NULL)
+        return -EOPNOTSUPP;
+    return poller->backend->submit(poller->state, operation);
+}
+
+void poller_cancel(struct poller *poller, struct poller_operation *operation)
+{
+    if (poller->backend->cancel != NULL)
+        poller->backend->cancel(poller->state, operation);
+}
+
+struct poller_operation *poller_take_completed(struct poller *poller)
+{
+    if (poller->backend->take_completed == NULL)
+        return NULL;
+    return poller->backend->take_completed(poller->state);
 }

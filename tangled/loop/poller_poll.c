@@ -1,4 +1,4 @@
-/* loop/poller_poll.c, tangled from chapter 12 of "Async from Scratch in C".
+/* loop/poller_poll.c, tangled from chapters 12, 13 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "poller_backend.h"
@@ -70,8 +70,8 @@ static int poll_grow_entries(struct poll_poller *poller)
     poller->capacity = size;
     return 0;
 }
-/* Translate between the loop's events and poll's (chapter 12) */
-static short poll_interest(unsigned events)
+/* Translate between the loop's events and poll's (chapter 13) */
+short poll_interest(unsigned events)
 {
     short interest = 0;
     if (events & POLLER_READABLE)
@@ -83,7 +83,7 @@ static short poll_interest(unsigned events)
     return interest;
 }
 
-static unsigned poll_found(short revents)
+unsigned poll_found(short revents)
 {
     unsigned events = 0;
     if (revents & POLLNVAL)
