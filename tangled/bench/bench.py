@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapters 9, 10, 11, 12, 13 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10, 11, 12, 13, 14 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapters 9, 10, 11, 12, 13)
+# Run the rows of the table (chapters 9, 10, 11, 12, 13, 14)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -305,6 +305,36 @@ def completion_rows(args):
     return rows
 
 LATER_ROWS.append(completion_rows)
+
+def loops_rows(args):
+    """Chapter 14: the echo server with one loop and with two, 100 connections."""
+    ours = [os.path.join(args.bin, "echo_server"), "-q", "127.0.0.1", "0"]
+    servers = [("ours", ours), ("2 loops", ours[:2] + ["-j", "2"] + ours[2:])]
+    results = {}
+    for who, argv in servers:
+        server = Server(argv)
+        try:
+            results[who] = run_line([os.path.join(args.bin, "bench_echo"), "-p",
+                                     str(server.pid), "127.0.0.1", str(server.port),
+                                     "100", "2000"], "echo")
+        except (BenchError, OSError) as error:
+            results[who] = {"error": str(error)}
+        finally:
+            server.stop()
+        print("  loops    %-8s %s" % (who, results[who]), file=sys.stderr)
+    for r in results.values():
+        if "error" not in r:
+            r["client_cores"] = r["client_cpu_us_per_rt"] * r["rt_per_s"] / 1e4
+    errors = {w: r["error"] for w, r in results.items() if "error" in r}
+    return [{"label": label, "unit": unit, "errors": errors, "higher_is_better": better,
+             "values": {w: r.get(key) for w, r in results.items()}}
+            for key, label, unit, better in
+            (("rt_per_s", "-j, 100 conns, trips/s", "1/s", True),
+             ("server_cpu_us_per_rt", "-j, server CPU/trip", "µs", False),
+             ("client_cores", "-j, load generator CPU", "% core", False))]
+
+LATER_ROWS.append(loops_rows)
+PEERS.append("2 loops")
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):

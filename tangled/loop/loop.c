@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -39,7 +39,7 @@ static void loop_resume_first(struct loop *loop, struct task *task, int status)
     loop->turns_left++;
 }
 
-/* Spawn a task and count who holds it (chapter 11) */
+/* Spawn a task and count who holds it (chapter 14) */
 static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
                       struct task **spawned)
 {
@@ -54,6 +54,7 @@ static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
         return -ENOMEM;
     }
     task->refs = 1;
+    task->loop = loop;
     loop->task_count++;
     loop_make_runnable(loop, task, 0);
     if (spawned != NULL)
@@ -279,7 +280,7 @@ static bool loop_has_news_for(const struct task *task)
 {
     return task->request->kind == REQUEST_OPERATION && task->resume_status == 0;
 }
-/* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13) */
+/* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13, 14) */
 static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
 {
     int status = -EINVAL;
@@ -369,6 +370,15 @@ static void loop_complete_operation(struct loop *loop, struct poller_operation *
     loop->watcher_count--;
     loop_make_runnable(loop, operation->owner, result < 0 ? (int)result : 0);
 }
+static void loop_handle_cancel_here(struct loop *loop, struct task *task,
+                                    struct request *request)
+{
+    if (request->task != NULL && request->task->loop != loop) {
+        loop_resume_first(loop, task, -EPERM);      /* another thread's task */
+        return;
+    }
+    loop_handle_cancel(loop, task, request);
+}
 /* Dispatch a request to its handler (chapter 3) */
 static void loop_handle_request(struct loop *loop, struct task *task, struct request *request)
 {
@@ -385,7 +395,7 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
         loop_handle_watch(loop, task, request);
         break;
     case REQUEST_CANCEL_TASK:
-        loop_handle_cancel(loop, task, request);
+        loop_handle_cancel_here(loop, task, request);
         break;
     case REQUEST_OPERATION:
         loop_handle_operation(loop, task, request);

@@ -1,4 +1,4 @@
-/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12 of "Async from Scratch in C".
+/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_H
@@ -16,7 +16,7 @@ typedef void *task_fn(void *arg);
 
 struct task;            /* a task the loop runs; only the loop sees inside */
 
-/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12) */
+/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12, 14) */
 /* Run main(arg) as the first task, and return when nothing is left to do:
    0, or -EINVAL (main is NULL), -EPERM (called from a task), -ENOMEM. */
 int event_loop(task_fn *main, void *arg);
@@ -72,5 +72,13 @@ int socket_local_endpoint(int fd, struct endpoint *local);
 /* The poller the loop waits in: "select", "poll" or "epoll" (ASYNC_POLLER if
    set, else this build's default); NULL if ASYNC_POLLER names none it has. */
 const char *event_loop_poller(void);
+/* Like async_listen, but other loops of this process may listen on the same
+   host and port, and the kernel spreads new connections among them
+   (SO_REUSEPORT).  The first of them may ask for port 0; the others must then
+   ask for the port it got. */
+int async_listen_shared(const char *host, int port, int backlog);
+/* Every task belongs to the loop that started it, and so to that loop's
+   thread: cancel() of another loop's task returns -EPERM, and task_hold,
+   task_release, task_is_done and task_result may be called only there. */
 
 #endif

@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -41,11 +41,12 @@ enum task_state {
 };
 
 struct task {
-    /* Declare what the loop keeps for each task (chapter 11) */
+    /* Declare what the loop keeps for each task (chapter 14) */
     struct coroutine *coroutine;    /* its stack and context; NULL once finished */
     void *result;                   /* what its function returned */
     struct task *next;              /* the next task in the run queue */
     struct request *request;        /* what the task is waiting for */
+    struct loop *loop;              /* the loop that runs it, on that loop's thread */
     struct timer timer;             /* its deadline, while it sleeps */
     struct task *watch_prev;        /* neighbours among its descriptor's watchers */
     struct task *watch_next;

@@ -1,4 +1,4 @@
-/* loop/net.c, tangled from chapters 7, 12, 13 of "Async from Scratch in C".
+/* loop/net.c, tangled from chapters 7, 12, 13, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -130,8 +130,8 @@ int async_connect(const char *host, int port)
     return status;
 }
 
-/* Open one listening socket (chapter 7) */
-static int listen_one(const struct addrinfo *address, int backlog)
+/* Open one listening socket (chapter 14) */
+static int listen_one(const struct addrinfo *address, int backlog, bool shared)
 {
     int one = 1;
     int fd = socket(address->ai_family, address->ai_socktype, address->ai_protocol);
@@ -139,6 +139,8 @@ static int listen_one(const struct addrinfo *address, int backlog)
         return -errno;
     int status = socket_prepare(fd);
     if (status == 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+                        || (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT,
+                                                 &one, sizeof one) != 0)
                         || bind(fd, address->ai_addr, address->ai_addrlen) != 0
                         || listen(fd, backlog) != 0))
         status = -errno;
@@ -148,9 +150,8 @@ static int listen_one(const struct addrinfo *address, int backlog)
     }
     return fd;
 }
-
-/* Listen, and return at once (chapter 7) */
-int async_listen(const char *host, int port, int backlog)
+/* Listen, and return at once (chapter 14) */
+static int listen_on(const char *host, int port, int backlog, bool shared)
 {
     struct addrinfo *results;
     if (backlog < 0)
@@ -161,7 +162,7 @@ int async_listen(const char *host, int port, int backlog)
     if (status != 0)
         return status;
     for (struct addrinfo *address = results; address; address = address->ai_next) {
-        status = listen_one(address, backlog);
+        status = listen_one(address, backlog, shared);
         if (status >= 0)
             break;
     }
@@ -169,6 +170,15 @@ int async_listen(const char *host, int port, int backlog)
     return status;
 }
 
+int async_listen(const char *host, int port, int backlog)
+{
+    return listen_on(host, port, backlog, false);
+}
+
+int async_listen_shared(const char *host, int port, int backlog)
+{
+    return listen_on(host, port, backlog, true);
+}
 /* Refuse one connection with the spare descriptor (chapter 7) */
 /* Returns 0 if it took a connection and closed it, else the errno of accept
    (EAGAIN: nothing was queued). Linux says EMFILE before it looks at the queue,

@@ -1,4 +1,4 @@
-/* programs/echo_server.c, tangled from chapter 7 of "Async from Scratch in C".
+/* programs/echo_server.c, tangled from chapters 7, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "args.h"
@@ -11,20 +11,34 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Describe a client and the server's options (chapter 7) */
+/* Describe a client and the server's options (chapter 14) */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+
 struct client {
     int fd;
     struct endpoint address;
 };
 
+enum { MAX_LOOPS = 256 };
+
 struct server_options {
     const char *host;
     int port;
+    int loops;                  /* -j: loops, each on a thread of its own */
+};
+
+struct server_loop {
+    const struct server_options *options;
+    int port;                   /* the port the first loop got, for the others */
+    int ready_fd;               /* where the others say whether they listen */
+    bool answered;              /* it has told the first loop whether it listens */
+    int failed;                 /* this loop could not go on */
+    pthread_t thread;
 };
 
 static int quiet;
-static int server_failed;
-
 /* Echo what one client sends until it hangs up (chapter 7) */
 static int text_length_without_trailing_space(const char *text, ssize_t length)
 {
@@ -56,19 +70,9 @@ static void *echo_handler(void *arg)
     return NULL;
 }
 
-/* Accept clients and give each its own task (chapter 7) */
-static void *server(void *arg)
+/* Accept clients and give each its own task (chapter 14) */
+static void accept_clients(struct server_loop *self, int server_fd)
 {
-    struct server_options *options = arg;
-    int server_fd = async_listen(options->host, options->port, 128);
-    if (server_fd < 0) {
-        fprintf(stderr, "Server error: %s\n", strerror(-server_fd));
-        server_failed = 1;
-        return NULL;
-    }
-    struct endpoint local;
-    socket_local_endpoint(server_fd, &local);
-    printf("Server listening on %s:%d\n", local.host, local.port);
     for (;;) {
         struct client *client = malloc(sizeof *client);
         if (client == NULL)
@@ -76,17 +80,106 @@ static void *server(void *arg)
         client->fd = async_accept(server_fd, &client->address);
         if (client->fd < 0) {
             fprintf(stderr, "Server error: %s\n", strerror(-client->fd));
-            server_failed = 1;
+            self->failed = 1;
             free(client);
             break;
         }
         schedule(echo_handler, client, NULL);
     }
     async_close(server_fd);
+}
+
+static int listen_for(const struct server_options *options, int port)
+{
+    if (options->loops == 1)
+        return async_listen(options->host, port, 128);
+    return async_listen_shared(options->host, port, 128);
+}
+
+static int tell_first_loop(struct server_loop *self, int status)
+{
+    unsigned char answer = (unsigned char)-status;      /* 0, or an errno */
+    self->answered = true;
+    return write(self->ready_fd, &answer, 1) == 1 ? status : -errno;
+}
+
+static void *serve_another(void *arg)
+{
+    struct server_loop *self = arg;
+    int server_fd = listen_for(self->options, self->port);
+    if (tell_first_loop(self, server_fd < 0 ? server_fd : 0) != 0 || server_fd < 0) {
+        self->failed = 1;
+        return NULL;
+    }
+    accept_clients(self, server_fd);
     return NULL;
 }
 
-/* Read the server's command line and run the loop (chapter 7) */
+static void *run_another_loop(void *arg)
+{
+    struct server_loop *self = arg;
+    int status = event_loop(serve_another, self);
+    if (status != 0 && !self->answered)
+        tell_first_loop(self, status);      /* the loop never started */
+    if (status != 0)
+        self->failed = 1;
+    return NULL;
+}
+
+static int read_answer(int fd)
+{
+    unsigned char answer;
+    int status = await_readable(fd);
+    if (status == 0 && read(fd, &answer, 1) != 1)
+        status = -EIO;
+    return status != 0 ? status : -(int)answer;     /* 0, or the errno it sent */
+}
+
+static int start_other_loops(struct server_loop *loops, int count, int port)
+{
+    int ready[2];
+    if (pipe(ready) != 0)
+        return -errno;
+    int started = 1, status = 0;
+    while (started < count && status == 0) {
+        loops[started].port = port;
+        loops[started].ready_fd = ready[1];
+        status = -pthread_create(&loops[started].thread, NULL, run_another_loop,
+                                 &loops[started]);
+        if (status == 0)
+            started++;
+    }
+    for (int i = 1; i < started; i++) {
+        int answer = read_answer(ready[0]);
+        if (status == 0)
+            status = answer;
+    }
+    async_close(ready[0]);
+    close(ready[1]);
+    return status;
+}
+
+static void *server(void *arg)
+{
+    struct server_loop *loops = arg;
+    const struct server_options *options = loops[0].options;
+    int server_fd = listen_for(options, options->port);
+    struct endpoint local;
+    int status = server_fd;
+    if (server_fd >= 0)
+        status = socket_local_endpoint(server_fd, &local);
+    if (status >= 0)
+        status = start_other_loops(loops, options->loops, local.port);
+    if (status < 0) {
+        fprintf(stderr, "Server error: %s\n", strerror(-status));
+        loops[0].failed = 1;
+        return NULL;
+    }
+    printf("Server listening on %s:%d\n", local.host, local.port);
+    accept_clients(&loops[0], server_fd);
+    return NULL;
+}
+/* Read the server's command line and run the loop (chapter 14) */
 static int limit_open_files(const char *text)
 {
     struct rlimit limit;
@@ -99,28 +192,50 @@ static int limit_open_files(const char *text)
 
 static int usage(void)
 {
-    fputs("usage: echo_server [-q] [-n MAX_OPEN_FILES] [HOST [PORT]]\n", stderr);
+    fputs("usage: echo_server [-q] [-j LOOPS] [-n MAX_OPEN_FILES] [HOST [PORT]]\n", stderr);
     return 2;
+}
+
+static int parse_options(int argc, char **argv, struct server_options *options)
+{
+    long port = options->port, loops = 1;
+    int option;
+    while ((option = getopt(argc, argv, ":qj:n:")) != -1) {
+        switch (option) {
+        case 'q':
+            quiet = 1;
+            break;
+        case 'j':
+            if (parse_number(optarg, 1, MAX_LOOPS, &loops) != 0)
+                return -1;
+            break;
+        case 'n':
+            if (limit_open_files(optarg) != 0)
+                return -1;
+            break;
+        default:
+            return -1;
+        }
+    }
+    if (optind < argc)
+        options->host = argv[optind++];
+    if (optind < argc && parse_number(argv[optind++], 0, 65535, &port) != 0)
+        return -1;
+    options->port = (int)port;
+    options->loops = (int)loops;
+    return optind < argc ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-    struct server_options options = { "127.0.0.1", 7777 };
-    long port = options.port;
-    int option;
-    while ((option = getopt(argc, argv, "qn:")) != -1) {
-        if (option == 'q')
-            quiet = 1;
-        else if (option != 'n' || limit_open_files(optarg) != 0)
-            return usage();
-    }
-    if (optind < argc)
-        options.host = argv[optind++];
-    if (optind < argc && parse_number(argv[optind++], 0, 65535, &port) != 0)
+    static struct server_loop loops[MAX_LOOPS];
+    struct server_options options = { "127.0.0.1", 7777, 1 };
+    if (parse_options(argc, argv, &options) != 0)
         return usage();
-    if (optind < argc)
-        return usage();
-    options.port = (int)port;
+    for (int i = 0; i < options.loops; i++)
+        loops[i].options = &options;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return event_loop(server, &options) == 0 && !server_failed ? 0 : 1;
+    if (event_loop(server, loops) != 0)
+        loops[0].failed = 1;
+    return loops[0].failed ? 1 : 0;
 }
