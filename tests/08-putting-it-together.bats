@@ -172,6 +172,8 @@ async_recv(closed, &byte, 1)                 Bad file descriptor
 async_recv(not_socket, NULL, 1)              Invalid argument
 async_send(-1, &byte, 1)                     Bad file descriptor
 async_send(not_socket, NULL, 1)              Invalid argument
+async_recv(not_socket, &byte, SIZE_MAX)      Invalid argument
+async_send(not_socket, &byte, SIZE_MAX)      Invalid argument
 async_close(-1)                              Bad file descriptor
 async_close(closed)                          Bad file descriptor
 socket_local_endpoint(not_socket, &where)    Socket operation on non-socket

@@ -58,3 +58,110 @@ loop 1 cancels it itself: its sleep returns Operation canceled"
     assert_failure 1
     assert_equal "$stderr" "Server error: Address already in use"
 }
+
+# --- the server under load and faults -----------------------------------------------------
+
+@test "echo_server on select refuses, at accept and in its log, the clients it cannot watch, and serves all the others" {
+    local clients=2000 need=2100
+    (( $(ulimit -Hn) >= need )) || skip "the hard descriptor limit $(ulimit -Hn) is below $need"
+    ulimit -n "$need"
+    ASYNC_POLLER=select start_server echo_server -q 127.0.0.1 0
+    ASYNC_POLLER=epoll run_program 60 echo_load 127.0.0.1 "$SERVER_PORT" "$clients" 10
+    assert_failure 1
+    local served failed refused
+    served=$(sed -n 's/.*: \([0-9]*\) clients got every byte back, \([0-9]*\) failed$/\1/p' <<< "$output")
+    failed=$(sed -n 's/.*: \([0-9]*\) clients got every byte back, \([0-9]*\) failed$/\2/p' <<< "$output")
+    refused=$(grep -c "^Refused 127\.0\.0\.1:[0-9]*: the poller cannot watch its descriptor$" "$SERVER_ERR" || true)
+    echo "served $served, failed $failed, refused in the log $refused" >&2
+    (( served + failed == clients && failed >= 1 && served >= 900 ))
+    # every client that failed was refused, and said so in the log, and nothing else was
+    assert_equal "$refused" "$failed"
+    assert_equal "$(grep -vc "^Refused " "$SERVER_ERR" || true)" 0
+    kill -0 "$SERVER_PID"
+}
+
+@test "accept(2)'s transient errors (EPROTO, ENETDOWN, EHOSTUNREACH, ENONET) never stop the server" {
+    [ "$(poller_in_use)" = io_uring ] && skip "io_uring accepts in the ring, where strace cannot inject"
+    local error
+    for error in EPROTO ENETDOWN EHOSTUNREACH ENONET; do
+        # every other accept fails with the error, while its connection stays queued
+        start_server_traced "-e trace=accept,accept4 -e inject=accept,accept4:error=$error:when=1+2" \
+            echo_server -q 127.0.0.1 0
+        ASYNC_POLLER=epoll run_program 30 echo_load 127.0.0.1 "$SERVER_PORT" 20 5
+        assert_success
+        assert_output "20 clients x 5 messages: 20 clients got every byte back, 0 failed"
+        kill -0 "$SERVER_PID" || fail "the server ended after $error"
+        assert_equal "$(cat "$SERVER_ERR")" ""
+        stop_server
+    done
+}
+
+@test "a handler that cannot be spawned (no memory for its stack): its client is closed, the log says why, nothing leaks" {
+    require_program echo_load
+    emulated echo_server && skip "strace would trace the emulator, not echo_server"
+    built_with_asan echo_server && skip "AddressSanitizer's allocator takes its memory with mmap too"
+    start_server echo_server -q 127.0.0.1 0
+    local before
+    before=$(open_descriptors "$SERVER_PID")
+    # from now on every mmap fails, and a new task's stack is an mmap (chapter 11)
+    attach_strace "$SERVER_PID" "-e trace=mmap -e inject=mmap:error=ENOMEM"
+    run timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; echo hello >&3
+                            IFS= read -r reply <&3; echo "read $? [$reply]"' _ "$SERVER_PORT"
+    # the connection is closed at once, without an answer (not held open until the timeout)
+    refute_output --partial "hello"
+    [ "$status" -ne 124 ] || fail "the client was never answered nor closed"
+    local expected="^Could not serve 127\.0\.0\.1:[0-9]+: Cannot allocate memory$"
+    [[ "$(cat "$SERVER_ERR")" =~ $expected ]] || fail "the log said: $(cat "$SERVER_ERR")"
+    assert_equal "$(open_descriptors "$SERVER_PID")" "$before"
+    kill "$ATTACHED_PID"; wait "$ATTACHED_PID" 2>/dev/null || true; ATTACHED_PID=
+    ASYNC_POLLER=epoll run_program 30 echo_load 127.0.0.1 "$SERVER_PORT" 5 5
+    assert_success
+    assert_output "5 clients x 5 messages: 5 clients got every byte back, 0 failed"
+}
+
+@test "10,000 concurrent clients x 100 messages each, every byte back (epoll and io_uring)" {
+    case "$(poller_in_use)" in
+        epoll|io_uring) ;;
+        *) skip "for epoll and io_uring; select cannot watch them and poll is tested at 2,000" ;;
+    esac
+    emulated echo_server && skip "10,000 clients under qemu-user take minutes"
+    local need=10100
+    (( $(ulimit -Hn) >= need )) || skip "the hard descriptor limit $(ulimit -Hn) is below $need"
+    ulimit -n "$need"
+    start_server echo_server -q 127.0.0.1 0
+    ASYNC_POLLER=epoll run_program 240 echo_load 127.0.0.1 "$SERVER_PORT" 10000 100
+    assert_success
+    assert_output "10000 clients x 100 messages: 10000 clients got every byte back, 0 failed"
+    assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
+@test "a client that sends 64 MiB and never reads does not grow the server's memory" {
+    start_server echo_server -q 127.0.0.1 0
+    local before sent after
+    before=$(resident_kib "$SERVER_PID")
+    # send without reading until nothing more goes for a second (or 64 MiB went); then,
+    # with the connection still open and full, read the server's resident memory
+    run timeout 60 python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setblocking(False)
+chunk, sent, last = b"x" * 65536, 0, time.monotonic()
+while sent < 64 << 20 and time.monotonic() - last < 1:
+    try:
+        sent += s.send(chunk)
+        last = time.monotonic()
+    except BlockingIOError:
+        time.sleep(0.01)
+with open("/proc/%s/status" % sys.argv[2]) as status:
+    rss = [line.split()[1] for line in status if line.startswith("VmRSS:")][0]
+print(sent, rss)' "$SERVER_PORT" "$SERVER_PID"
+    assert_success
+    read -r sent after <<< "$output"
+    echo "sent $sent bytes; server resident $before KiB before, $after KiB while full" >&2
+    # the server stopped reading when the client stopped reading: flow control, not memory
+    (( sent < 64 << 20 )) || fail "the server took all 64 MiB"
+    (( after - before < 2048 )) || fail "the server grew by $(( after - before )) KiB"
+    # and it still serves others
+    ASYNC_POLLER=epoll run_program 30 echo_load 127.0.0.1 "$SERVER_PORT" 5 5
+    assert_success
+}

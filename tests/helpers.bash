@@ -81,6 +81,15 @@ stop_server() {
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
     fi
+    if [ -n "${TRACER_PID:-}" ]; then
+        wait "$TRACER_PID" 2>/dev/null || true
+        TRACER_PID=
+    fi
+    if [ -n "${ATTACHED_PID:-}" ]; then
+        kill "$ATTACHED_PID" 2>/dev/null || true
+        wait "$ATTACHED_PID" 2>/dev/null || true
+        ATTACHED_PID=
+    fi
 }
 
 # cpu_ticks PID: user + system CPU time of a process so far, in clock ticks.
@@ -297,4 +306,60 @@ trace_server() {
 # traced NAME: how many calls of NAME the last trace_server counted (0 if none)
 traced() {
     awk -v name="$1" '$NF == name { n = $4 } END { print n + 0 }' "$TRACE_LOG"
+}
+
+# start_server_traced "STRACE_OPTIONS" PROGRAM ARGS...: like start_server, but PROGRAM runs
+# under strace with STRACE_OPTIONS (split into words: "-e trace=accept -e inject=..." to
+# make a system call fail on purpose). SERVER_PID is the program's own process, so that
+# /proc/$SERVER_PID is the server's and stop_server stops it (and with it the tracer).
+# Skips where strace is missing or would trace an emulator instead of the program.
+start_server_traced() {
+    local options=$1 program=$2
+    shift 2
+    command -v strace >/dev/null || skip "strace is not installed"
+    emulated "$program" && skip "strace would trace the emulator, not $program"
+    require_program "$program"
+    SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
+    SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
+    # shellcheck disable=SC2086
+    strace -qq -o /dev/null $options "$BIN/$program" "$@" > "$SERVER_OUT" 2> "$SERVER_ERR" 3>&- &
+    TRACER_PID=$!
+    local deadline=$(( SECONDS + 5 ))
+    while (( SECONDS < deadline )); do
+        SERVER_PORT=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\)$/\1/p' "$SERVER_OUT" | head -n 1)
+        SERVER_PID=$(pgrep -P "$TRACER_PID" | head -n 1)
+        [ -n "$SERVER_PORT" ] && [ -n "$SERVER_PID" ] && return 0
+        kill -0 "$TRACER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "$program did not say where it listens under strace; its output:" >&2
+    cat "$SERVER_OUT" "$SERVER_ERR" >&2
+    return 1
+}
+
+# attach_strace PID "STRACE_OPTIONS": attach strace to the running process PID and
+# return once it is attached; ATTACHED_PID is the tracer (kill it to let go).
+attach_strace() {
+    local pid=$1 options=$2 log="$BATS_TEST_TMPDIR/attach.log"
+    command -v strace >/dev/null || skip "strace is not installed"
+    # shellcheck disable=SC2086
+    strace -o /dev/null -p "$pid" $options 2> "$log" &
+    ATTACHED_PID=$!
+    local deadline=$(( SECONDS + 5 ))
+    while (( SECONDS < deadline )); do
+        grep -q "attached" "$log" && return 0
+        kill -0 "$ATTACHED_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    skip "strace cannot attach here: $(cat "$log")"
+}
+
+# resident_kib PID: the process's resident memory now (VmRSS), in KiB.
+resident_kib() {
+    awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
+}
+
+# open_descriptors PID: how many descriptors the process has open.
+open_descriptors() {
+    ls "/proc/$1/fd" | wc -l
 }

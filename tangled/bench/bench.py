@@ -336,6 +336,61 @@ def loops_rows(args):
 LATER_ROWS.append(loops_rows)
 PEERS.append("2 loops")
 
+HELD_CONNECTIONS = 10000
+
+def hold_connections(port, count):
+    """Open count connections and echo one byte on each, so that each has its task."""
+    import socket
+    held = []
+    try:
+        for _ in range(count):
+            held.append(socket.create_connection(("127.0.0.1", port)))
+            held[-1].sendall(b"x")
+            if held[-1].recv(1) != b"x":
+                raise BenchError("a held connection was not echoed")
+    except BaseException:
+        for sock in held:
+            sock.close()
+        raise
+    return held
+
+def resident_kib(pid):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise BenchError("process %d has no VmRSS" % pid)
+
+def memory_rows(args):
+    """Chapter 14: resident memory per connection, with 10,000 connections held."""
+    raise_descriptor_limit()
+    ours = [os.path.join(args.bin, "echo_server"), "-q", "127.0.0.1", "0"]
+    servers = [("ours", ours, None), ("io_uring", ours, "io_uring"),
+               ("libuv", [os.path.join(args.peers, "uv_echo"), "127.0.0.1", "0"], None)]
+    values, errors = {}, {}
+    for who, argv, poller in servers:
+        held = []
+        try:
+            server = start_on_poller(argv, poller)
+        except (BenchError, OSError) as error:
+            values[who], errors[who] = None, str(error)
+            continue
+        try:
+            before = resident_kib(server.pid)
+            held = hold_connections(server.port, HELD_CONNECTIONS)
+            values[who] = (resident_kib(server.pid) - before) * 1024 / HELD_CONNECTIONS
+        except (BenchError, OSError) as error:
+            values[who], errors[who] = None, str(error)
+        finally:
+            for sock in held:
+                sock.close()
+            server.stop()
+        print("  memory   %-8s %s" % (who, values[who]), file=sys.stderr)
+    return [{"label": "10,000 conns, RSS/conn", "unit": "bytes", "values": values,
+             "errors": errors}]
+
+LATER_ROWS.append(memory_rows)
+
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):
     calls = {}

@@ -109,7 +109,7 @@ static void loop_wake_expired_timers(struct loop *loop)
     }
 }
 
-/* Keep the watchers of each file descriptor (chapters 5, 11, 12) */
+/* Keep the watchers of each file descriptor (chapters 5, 11, 12, 14) */
 static int loop_make_room_for_fd(struct loop *loop, int fd)
 {
     if (fd < loop->watched_size)
@@ -253,6 +253,11 @@ void loop_adopt_fd(struct loop *loop, int fd)
         return;
     loop_note_fd_drained(loop, fd, false);
     poller_adopt(loop->poller, fd);
+}
+
+bool loop_can_watch_fd(const struct loop *loop, int fd)
+{
+    return loop != NULL && poller_can_watch(loop->poller, fd);
 }
 /* Stop whatever a task is waiting for (chapters 6, 13) */
 static void loop_unwatch(struct loop *loop, struct task *task)

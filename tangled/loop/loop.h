@@ -61,9 +61,10 @@ int async_listen(const char *host, int port, int backlog);
    NULL; or -errno.  Never spins when the process is out of descriptors. */
 int async_accept(int server_fd, struct endpoint *peer);
 /* Receive up to size bytes: how many (0 at end of stream), or -EINVAL
-   (buffer NULL), -errno. */
+   (buffer NULL, size > SSIZE_MAX), -errno. */
 ssize_t async_recv(int fd, void *buffer, size_t size);
-/* Send all size bytes: size, or -EINVAL (data NULL), -errno; never SIGPIPE. */
+/* Send all size bytes: size, or -EINVAL (data NULL, size > SSIZE_MAX), -errno;
+   never SIGPIPE. */
 ssize_t async_send(int fd, const void *data, size_t size);
 /* Wake fd's waiters with -EBADF, then close it: 0, or -EBADF, -EPERM. */
 int async_close(int fd);
@@ -80,5 +81,10 @@ int async_listen_shared(const char *host, int port, int backlog);
 /* Every task belongs to the loop that started it, and so to that loop's
    thread: cancel() of another loop's task returns -EPERM, and task_hold,
    task_release, task_is_done and task_result may be called only there. */
+/* async_accept returns -EOVERFLOW when the loop's poller cannot watch the new
+   connection's descriptor (select: from FD_SETSIZE up).  That connection is
+   closed, *peer says whose it was, and the listening socket is fine: accept
+   again.  (When the process runs out of descriptors, it still refuses and
+   waits without returning, as it always has.) */
 
 #endif

@@ -79,7 +79,7 @@ struct loop {
     size_t task_count;      /* tasks spawned and not yet finished */
 };
 
-/* Declare the functions only the library calls (chapters 3, 5, 11, 12, 13) */
+/* Declare the functions only the library calls (chapters 3, 5, 11, 12, 13, 14) */
 int await(struct request *request);
 struct loop *loop_current(void);
 void loop_forget_fd(struct loop *loop, int fd, int status);
@@ -95,5 +95,7 @@ bool loop_does_operations(void);
 /* Hand operation to the poller and wait until it ends: its result (a count or
    a descriptor), or -errno. */
 ssize_t await_operation(struct poller_operation *operation);
+/* Whether the loop's poller can watch fd (false for a NULL loop). */
+bool loop_can_watch_fd(const struct loop *loop, int fd);
 
 #endif

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,13 +197,15 @@ static int refuse_one_connection(int server_fd)
     return error;
 }
 
-/* Finish a connection that was accepted (chapter 12) */
+/* Finish a connection that was accepted (chapter 14) */
 static int finish_accept(int fd, const struct sockaddr_storage *address,
                          struct endpoint *peer)
 {
     int status = socket_prepare(fd);
     if (status == 0 && peer != NULL)
         status = endpoint_from_address((const struct sockaddr *)address, peer);
+    if (status == 0 && !loop_can_watch_fd(loop_current(), fd))
+        status = -EOVERFLOW;
     if (status != 0) {
         close(fd);
         return status;
@@ -210,7 +213,26 @@ static int finish_accept(int fd, const struct sockaddr_storage *address,
     loop_adopt_fd(loop_current(), fd);
     return fd;
 }
-/* Accept a connection, even when out of descriptors (chapter 13) */
+/* Accept a connection, even when out of descriptors (chapter 14) */
+/* The errors accept(2) says are a queued connection's, not the listening
+   socket's: "treat them like EAGAIN by retrying". */
+static bool accept_is_worth_retrying(int error)
+{
+    switch (error) {
+    case ECONNABORTED: case EINTR: case EPROTO: case ENETDOWN: case ENOPROTOOPT:
+    case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+#if defined(ENONET)
+    case ENONET:
+#endif
+#if defined(EHOSTDOWN)
+    case EHOSTDOWN:
+#endif
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int accept_one(int server_fd, struct sockaddr_storage *address)
 {
     if (loop_does_operations()) {
@@ -235,7 +257,7 @@ int async_accept(int server_fd, struct endpoint *peer)
         int error = -fd;
         if (error == EMFILE || error == ENFILE)
             error = refuse_one_connection(server_fd);
-        if (error == 0 || error == ECONNABORTED || error == EINTR)
+        if (error == 0 || accept_is_worth_retrying(error))
             continue;
         if (!would_block(error))
             return -error;
@@ -280,7 +302,7 @@ ssize_t async_recv(int fd, void *buffer, size_t size)
 {
     if (task_current() == NULL)
         return -EPERM;
-    if (buffer == NULL && size > 0)
+    if ((buffer == NULL && size > 0) || size > SSIZE_MAX)
         return -EINVAL;
     if (loop_does_operations())
         return recv_by_completion(fd, buffer, size);
@@ -325,7 +347,7 @@ ssize_t async_send(int fd, const void *data, size_t size)
 {
     if (task_current() == NULL)
         return -EPERM;
-    if (data == NULL && size > 0)
+    if ((data == NULL && size > 0) || size > SSIZE_MAX)
         return -EINVAL;
     ssize_t status = loop_does_operations() ? send_by_completion(fd, data, size)
                                               : send_when_ready(fd, data, size);

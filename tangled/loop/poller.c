@@ -1,4 +1,4 @@
-/* loop/poller.c, tangled from chapters 12, 13 of "Async from Scratch in C".
+/* loop/poller.c, tangled from chapters 12, 13, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "poller_backend.h"
@@ -92,7 +92,7 @@ void poller_free(struct poller *poller)
     poller->backend->free(poller->state);
     free(poller);
 }
-/* Pass each call on to the chosen poller (chapters 12, 13) */
+/* Pass each call on to the chosen poller (chapters 12, 13, 14) */
 int poller_watch(struct poller *poller, int fd, unsigned events)
 {
     return poller->backend->watch(poller->state, fd, events);
@@ -155,4 +155,10 @@ struct poller_operation *poller_take_completed(struct poller *poller)
     if (poller->backend->take_completed == NULL)
         return NULL;
     return poller->backend->take_completed(poller->state);
+}
+
+bool poller_can_watch(const struct poller *poller, int fd)
+{
+    int limit = poller->backend->fd_limit;
+    return fd >= 0 && (limit == 0 || fd < limit);
 }

@@ -1,4 +1,4 @@
-/* loop/poller.h, tangled from chapters 4, 5, 12, 13 of "Async from Scratch in C".
+/* loop/poller.h, tangled from chapters 4, 5, 12, 13, 14 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef POLLER_H
@@ -24,7 +24,7 @@ enum {
 int poller_create(struct poller **poller);
 /* Free a poller (NULL is ignored). */
 void poller_free(struct poller *poller);
-/* Declare how descriptors are watched (chapters 5, 12, 13) */
+/* Declare how descriptors are watched (chapters 5, 12, 13, 14) */
 /* Report events (POLLER_READABLE | ...) for fd from now on, instead of what
    was asked before: 0, or -errno (only if fd was not watched yet). */
 int poller_watch(struct poller *poller, int fd, unsigned events);
@@ -74,6 +74,8 @@ struct poller_operation *poller_take_completed(struct poller *poller);
 /* Ask for a submitted operation to end early.  It is still reported when it
    ends, with -ECANCELED, or with its own result if it completed first. */
 void poller_cancel(struct poller *poller, struct poller_operation *operation);
+/* Whether the poller can watch fd at all (select: only below FD_SETSIZE). */
+bool poller_can_watch(const struct poller *poller, int fd);
 /* Sleep until timeout has passed (negative: no limit), a signal arrives, or a
    watched descriptor is ready.  Returns how many descriptors are ready, with
    their events in (*ready)[0..n-1], or -errno. */

@@ -9,6 +9,7 @@
 /* Describe a poller as a table of functions (chapter 13) */
 struct poller_backend {
     const char *name;
+    int fd_limit;               /* it cannot watch fd >= fd_limit; 0: no limit */
     int (*create)(void **state);
     void (*free)(void *state);
     int (*watch)(void *state, int fd, unsigned events);

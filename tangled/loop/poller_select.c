@@ -175,6 +175,7 @@ static int select_poller_wait(void *state, nanoseconds timeout,
 
 const struct poller_backend select_backend = {
     .name = "select",
+    .fd_limit = FD_SETSIZE,
     .create = select_poller_create,
     .free = select_poller_free,
     .watch = select_poller_watch,

@@ -71,20 +71,40 @@ static void *echo_handler(void *arg)
 }
 
 /* Accept clients and give each its own task (chapter 14) */
+static int serve_client(int fd, const struct endpoint *address)
+{
+    struct client *client = malloc(sizeof *client);
+    if (client == NULL)
+        return -ENOMEM;
+    client->fd = fd;
+    client->address = *address;
+    int status = schedule(echo_handler, client, NULL);
+    if (status != 0)
+        free(client);
+    return status;
+}
+
 static void accept_clients(struct server_loop *self, int server_fd)
 {
     for (;;) {
-        struct client *client = malloc(sizeof *client);
-        if (client == NULL)
-            break;
-        client->fd = async_accept(server_fd, &client->address);
-        if (client->fd < 0) {
-            fprintf(stderr, "Server error: %s\n", strerror(-client->fd));
+        struct endpoint address;
+        int fd = async_accept(server_fd, &address);
+        if (fd == -EOVERFLOW) {
+            fprintf(stderr, "Refused %s:%d: the poller cannot watch its descriptor\n",
+                    address.host, address.port);
+            continue;
+        }
+        if (fd < 0) {
+            fprintf(stderr, "Server error: %s\n", strerror(-fd));
             self->failed = 1;
-            free(client);
             break;
         }
-        schedule(echo_handler, client, NULL);
+        int status = serve_client(fd, &address);
+        if (status != 0) {
+            fprintf(stderr, "Could not serve %s:%d: %s\n", address.host, address.port,
+                    strerror(-status));
+            async_close(fd);
+        }
     }
     async_close(server_fd);
 }

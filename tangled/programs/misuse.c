@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +57,10 @@ static void *careless_task(void *arg)
     said("async_recv(not_socket, NULL, 1)", async_recv(not_socket, NULL, 1));
     said("async_send(-1, &byte, 1)", async_send(-1, &byte, 1));
     said("async_send(not_socket, NULL, 1)", async_send(not_socket, NULL, 1));
+    said("async_recv(not_socket, &byte, SIZE_MAX)",
+         async_recv(not_socket, &byte, SIZE_MAX));
+    said("async_send(not_socket, &byte, SIZE_MAX)",
+         async_send(not_socket, &byte, SIZE_MAX));
     said("async_close(-1)", async_close(-1));
     said("async_close(closed)", async_close(closed));
     said("socket_local_endpoint(not_socket, &where)", socket_local_endpoint(not_socket, &where));
