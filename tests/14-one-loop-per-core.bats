@@ -165,3 +165,56 @@ print(sent, rss)' "$SERVER_PORT" "$SERVER_PID"
     ASYNC_POLLER=epoll run_program 30 echo_load 127.0.0.1 "$SERVER_PORT" 5 5
     assert_success
 }
+
+# build_pollers: the pollers this build has, as pollers lists them when asked for one it
+# does not have ("...; it has epoll poll select io_uring"), io_uring last.
+build_pollers() {
+    local names
+    names=$(ASYNC_POLLER=no-such-poller "$BIN/pollers" 2>&1 >/dev/null | sed -n 's/^.*; it has //p')
+    [ -n "$names" ] || fail "pollers did not list the pollers this build has"
+    printf '%s\n' $names | grep -vx io_uring || true
+    printf '%s\n' $names | grep -x io_uring || true
+}
+
+# storm POLLER SEED: run request_storm SEED (300 tasks) on POLLER; every request must be
+# accounted for. On a failure the output, whose first line names the seed, is shown.
+storm() {
+    local poller=$1 seed=$2
+    ASYNC_POLLER=$poller run_program 60 request_storm "$seed" 300
+    local summary="^seed $seed: 300 tasks finished, [0-9]+ cancelled, "
+    summary+="[0-9]+ bytes written and read, every request accounted for\$"
+    [ "$status" -eq 0 ] || fail "seed $seed on $poller: status $status: $output $stderr"
+    [ "${lines[0]}" = "request_storm: seed $seed, 300 tasks, poller $poller" ] ||
+        fail "seed $seed on $poller: first line: $output"
+    [[ "${lines[${#lines[@]} - 1]}" =~ $summary ]] || fail "seed $seed on $poller: $output"
+    [ -z "$stderr" ] || fail "seed $seed on $poller: standard error: $stderr"
+    # what the seed fixes, the last line, is the same on every poller
+    local key="summary_$seed"
+    [ -n "${!key:-}" ] || printf -v "$key" '%s' "${lines[${#lines[@]} - 1]}"
+    assert_equal "${lines[${#lines[@]} - 1]}" "${!key}"
+}
+
+@test "request_storm: random mixes of spawn, sleep, watch, write and cancel, on every poller, from a printed seed" {
+    require_program pollers
+    local seeds=(20240601 "$RANDOM" "$RANDOM") poller seed refusal
+    echo "seeds: ${seeds[*]}" >&2
+    for poller in $(build_pollers); do
+        if [ "$poller" = io_uring ]; then
+            refusal=$(ASYNC_POLLER=io_uring uring_refusal)
+            [ -z "$refusal" ] || skip "the other pollers passed; $refusal"
+        fi
+        for seed in "${seeds[@]}"; do
+            storm "$poller" "$seed"
+        done
+    done
+}
+
+@test "request_storm: the same seed plans the same storm; a bad argument gets the usage line" {
+    run_program 60 request_storm 7 200
+    assert_success
+    local first=${lines[${#lines[@]} - 1]}
+    run_program 60 request_storm 7 200
+    assert_success
+    assert_equal "${lines[${#lines[@]} - 1]}" "$first"
+    refuses_with_usage request_storm "usage: request_storm \[SEED \[TASKS\]\]" "x" "1 0" "1 100001" "1 2 3" "-1"
+}
