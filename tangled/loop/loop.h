@@ -42,7 +42,9 @@ int await_errored(int fd);
 /* Make fd non-blocking: 0, or -errno from fcntl. */
 int fd_set_nonblocking(int fd);
 /* Ask task to stop: its current or next wait returns -ECANCELED.
-   0 (also for a finished task), or -EINVAL (task is NULL). */
+   0 (also for a finished task), or -EINVAL (task is NULL).  schedule() and
+   cancel() are requests too: a task with a cancel pending that calls either
+   gets -ECANCELED from it, and nothing is started or cancelled. */
 int cancel(struct task *task);
 enum { ENDPOINT_HOST_SIZE = 46 };       /* INET6_ADDRSTRLEN */
 
