@@ -119,11 +119,14 @@ loop 1 cancels it itself: its sleep returns Operation canceled"
     assert_output "5 clients x 5 messages: 5 clients got every byte back, 0 failed"
 }
 
-@test "10,000 concurrent clients x 100 messages each, every byte back (epoll and io_uring)" {
-    case "$(poller_in_use)" in
-        epoll|io_uring) ;;
-        *) skip "for epoll and io_uring; select cannot watch them and poll is tested at 2,000" ;;
-    esac
+@test "10,000 concurrent clients x 100 messages each, every byte back (epoll)" {
+    # A million round trips take a while (13 s here, 20 s under ASan), so this test runs
+    # where it tells something new: on epoll with the stage's own switch, as built and
+    # under make check's sanitizers. io_uring and poll serve 2,000 at once in chapters 12
+    # and 13; the ucontext switch and this chapter's exercises change nothing it measures.
+    [ "$(poller_in_use)" = epoll ] || skip "for epoll; the other pollers are tested at 2,000"
+    [ "${EXPECT_SWITCH:-}" != ucontext ] || skip "the ucontext switch changes nothing it measures"
+    [[ "$STAGE_DIR" != */answers/* ]] || skip "an exercise's answer changes nothing it measures"
     emulated echo_server && skip "10,000 clients under qemu-user take minutes"
     local need=10100
     (( $(ulimit -Hn) >= need )) || skip "the hard descriptor limit $(ulimit -Hn) is below $need"
