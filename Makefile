@@ -421,7 +421,7 @@ check:
 
 check-run: $(addprefix asan-stage,$(TEST_STAGES)) $(TOOLS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(PY) $(T)/runtests.py --stages "$(TEST_STAGES)" --build $(B)/asan --tests tests
+	  $(PY) $(T)/runtests.py --stages "$(TEST_STAGES)" --build $(B)/asan --tests tests --jobs $(TEST_JOBS)
 
 clean:
 	rm -rf $(B)
