@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13, 14 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13, 14, 15 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -39,7 +39,7 @@ static void loop_resume_first(struct loop *loop, struct task *task, int status)
     loop->turns_left++;
 }
 
-/* Spawn a task and count who holds it (chapter 14) */
+/* Spawn a task and count who holds it (chapter 15) */
 static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
                       struct task **spawned)
 {
@@ -87,12 +87,25 @@ void *task_result(const struct task *task)
     return task != NULL ? task->result : NULL;
 }
 
+bool task_was_cancelled(const struct task *task)
+{
+    return task != NULL && task->cancelled;
+}
+
+static void loop_wake_joiners(struct loop *loop, struct task *task)
+{
+    struct task *joiner;
+    while ((joiner = task_queue_pop(&task->joiners)) != NULL)
+        loop_make_runnable(loop, joiner, 0);
+}
+
 static void loop_finish_task(struct task *task)
 {
     task->result = coroutine_result(task->coroutine);
     task->state = TASK_DONE;
     coroutine_destroy(task->coroutine);
     task->coroutine = NULL;
+    loop_wake_joiners(task->loop, task);
     task_release(task);
 }
 /* Wake the tasks whose deadlines have passed (chapter 11) */
@@ -259,7 +272,7 @@ bool loop_can_watch_fd(const struct loop *loop, int fd)
 {
     return loop != NULL && poller_can_watch(loop->poller, fd);
 }
-/* Stop whatever a task is waiting for (chapters 6, 13) */
+/* Stop whatever a task is waiting for (chapter 15) */
 static void loop_unwatch(struct loop *loop, struct task *task)
 {
     int fd = task->request->fd;
@@ -268,12 +281,26 @@ static void loop_unwatch(struct loop *loop, struct task *task)
     loop_update_poller(loop, fd);
 }
 
+static void loop_stop_joining(struct task *task)
+{
+    struct task *target = task->request->task;
+    task_queue_remove(&target->joiners, task);
+    task_release(target);           /* the loop's hold; target runs on, so it stays */
+}
+
 static void loop_stop_waiting(struct loop *loop, struct task *task)
 {
-    if (task->request->kind == REQUEST_TIMEOUT)
+    switch (task->request->kind) {
+    case REQUEST_TIMEOUT:
         timer_heap_remove(&loop->timers, &task->timer);
-    else
+        break;
+    case REQUEST_JOIN:
+        loop_stop_joining(task);
+        break;
+    default:
         loop_unwatch(loop, task);
+        break;
+    }
 }
 
 static bool loop_waits_for_kernel(const struct task *task)
@@ -283,9 +310,12 @@ static bool loop_waits_for_kernel(const struct task *task)
 
 static bool loop_has_news_for(const struct task *task)
 {
-    return task->request->kind == REQUEST_OPERATION && task->resume_status == 0;
+    enum request_kind kind = task->request->kind;
+    if (task->resume_status != 0)
+        return false;
+    return kind == REQUEST_OPERATION || kind == REQUEST_JOIN;
 }
-/* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13, 14) */
+/* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13, 14, 15) */
 static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
 {
     int status = -EINVAL;
@@ -343,6 +373,7 @@ static void loop_handle_cancel(struct loop *loop, struct task *task,
                    && !loop_has_news_for(target)) {
             target->resume_status = -ECANCELED;     /* woken, but not yet told */
         }
+        target->cancelled = true;               /* for good: task_was_cancelled() */
     }
     loop_resume_first(loop, task, 0);
 }
@@ -384,6 +415,51 @@ static void loop_handle_cancel_here(struct loop *loop, struct task *task,
     }
     loop_handle_cancel(loop, task, request);
 }
+/* The task that task waits for in task_join, or NULL if it is not joining. */
+static struct task *loop_joining(const struct task *task)
+{
+    if (task->state != TASK_WAITING || task->request->kind != REQUEST_JOIN)
+        return NULL;
+    return task->request->task;
+}
+
+/* Whether joiner, waiting for target, would close a ring: target is joiner,
+   or waits to join it, directly or through others. */
+static bool loop_would_deadlock(const struct task *joiner, const struct task *target)
+{
+    for (const struct task *t = target; t != NULL; t = loop_joining(t))
+        if (t == joiner)
+            return true;
+    return false;
+}
+static void loop_add_joiner(struct task *target, struct task *joiner)
+{
+    joiner->state = TASK_WAITING;
+    task_queue_push_back(&target->joiners, joiner);
+}
+
+static void loop_handle_join(struct loop *loop, struct task *task,
+                             struct request *request)
+{
+    struct task *target = request->task;
+    if (target == NULL) {
+        loop_resume_first(loop, task, -EINVAL);
+        return;
+    }
+    if (target->loop != loop) {
+        loop_resume_first(loop, task, -EPERM);      /* another thread's task */
+        return;
+    }
+    if (loop_would_deadlock(task, target)) {
+        loop_resume_first(loop, task, -EDEADLK);
+        return;
+    }
+    task_hold(target);              /* the loop's, until task_join reads the result */
+    if (target->state == TASK_DONE)
+        loop_resume_first(loop, task, 0);
+    else
+        loop_add_joiner(target, task);
+}
 /* Dispatch a request to its handler (chapter 3) */
 static void loop_handle_request(struct loop *loop, struct task *task, struct request *request)
 {
@@ -404,6 +480,9 @@ static void loop_handle_request(struct loop *loop, struct task *task, struct req
         break;
     case REQUEST_OPERATION:
         loop_handle_operation(loop, task, request);
+        break;
+    case REQUEST_JOIN:
+        loop_handle_join(loop, task, request);
         break;
     default:
         loop_resume_first(loop, task, -EINVAL);
@@ -573,7 +652,7 @@ int event_loop(task_fn *main, void *arg)
     loop_close(&loop);
     return status != 0 ? status : loop.failure;
 }
-/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6, 13) */
+/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6, 13, 15) */
 int schedule(task_fn *fn, void *arg, struct task **task)
 {
     struct request request = { .kind = REQUEST_SCHEDULE, .fn = fn, .arg = arg };
@@ -636,4 +715,16 @@ ssize_t await_operation(struct poller_operation *operation)
                                .operation = operation };
     int status = await(&request);
     return status != 0 ? status : operation->result;
+}
+
+int task_join(struct task *task, void **result)
+{
+    struct request request = { .kind = REQUEST_JOIN, .task = task };
+    int status = await(&request);
+    if (status != 0)
+        return status;
+    if (result != NULL)
+        *result = task->result;
+    task_release(task);         /* the hold the loop took when it accepted the join */
+    return 0;
 }

@@ -1,4 +1,4 @@
-/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12, 14 of "Async from Scratch in C".
+/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12, 14, 15 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_H
@@ -16,7 +16,7 @@ typedef void *task_fn(void *arg);
 
 struct task;            /* a task the loop runs; only the loop sees inside */
 
-/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12, 14) */
+/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12, 14, 15) */
 /* Run main(arg) as the first task, and return when nothing is left to do:
    0, or -EINVAL (main is NULL), -EPERM (called from a task), -ENOMEM. */
 int event_loop(task_fn *main, void *arg);
@@ -88,5 +88,18 @@ int async_listen_shared(const char *host, int port, int backlog);
    closed, *peer says whose it was, and the listening socket is fine: accept
    again.  (When the process runs out of descriptors, it still refuses and
    waits without returning, as it always has.) */
+/* Wait until task has finished, and store what it returned in *result if
+   result is not NULL.  task must be held when task_join is called (by anyone:
+   schedule's third argument gives a held handle); the loop holds it too while
+   the caller waits.  0 once task has finished, however it ended (at once,
+   without giving up the turn, if it already had); -EINVAL (task is NULL),
+   -EDEADLK (task is the caller, or waits to join it, directly or through
+   others), -EPERM (outside a task, or task is another loop's), -ECANCELED
+   (the caller was cancelled; task goes on as before). */
+int task_join(struct task *task, void **result);
+/* Whether cancel() reached task before it finished (false for NULL): it was
+   asked to stop, whatever it did then; its result is still what it returned.
+   Like task_is_done, it may be called only on task's own loop. */
+bool task_was_cancelled(const struct task *task);
 
 #endif

@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13, 14 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13, 14, 15 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -12,7 +12,7 @@
 #include "poller.h"
 
 enum request_kind {
-    /* List the kinds of request (chapters 3, 4, 5, 6, 13) */
+    /* List the kinds of request (chapters 3, 4, 5, 6, 13, 15) */
     REQUEST_SCHEDULE,
     REQUEST_TIMEOUT,
     REQUEST_READABLE,
@@ -20,6 +20,7 @@ enum request_kind {
     REQUEST_ERRORED,
     REQUEST_CANCEL_TASK,
     REQUEST_OPERATION,
+    REQUEST_JOIN,
 };
 
 struct request {
@@ -41,7 +42,7 @@ enum task_state {
 };
 
 struct task {
-    /* Declare what the loop keeps for each task (chapter 14) */
+    /* Declare what the loop keeps for each task (chapters 14, 15) */
     struct coroutine *coroutine;    /* its stack and context; NULL once finished */
     void *result;                   /* what its function returned */
     struct task *next;              /* the next task in the run queue */
@@ -54,6 +55,8 @@ struct task {
     int refs;                       /* the loop's reference plus task_hold()s */
     int resume_status;              /* what the pending await returns */
     bool cancel_pending;            /* cancelled, and not yet told so */
+    bool cancelled;                 /* cancel() reached it before it was done */
+    struct task_queue joiners;      /* the tasks waiting to join it, oldest first */
 };
 
 /* Declare the types the loop's fields need (chapter 11) */

@@ -1,4 +1,4 @@
-/* loop/task_queue.c, tangled from chapter 3 of "Async from Scratch in C".
+/* loop/task_queue.c, tangled from chapters 3, 15 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "task_queue.h"
@@ -42,4 +42,23 @@ struct task *task_queue_pop(struct task_queue *queue)
 bool task_queue_is_empty(const struct task_queue *queue)
 {
     return queue->head == NULL;
+}
+
+/* Take a task out of the middle of the queue (chapter 15) */
+/* Take task out of the queue, wherever it is; a task not in it is left alone. */
+void task_queue_remove(struct task_queue *queue, struct task *task)
+{
+    struct task **link = &queue->head;
+    struct task *before = NULL;
+    while (*link != NULL && *link != task) {
+        before = *link;
+        link = &before->next;
+    }
+    if (*link == NULL)
+        return;
+    *link = task->next;
+    if (queue->tail == task)
+        queue->tail = before;
+    task->next = NULL;
+    queue->length--;
 }

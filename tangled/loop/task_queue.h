@@ -1,4 +1,4 @@
-/* loop/task_queue.h, tangled from chapter 3 of "Async from Scratch in C".
+/* loop/task_queue.h, tangled from chapter 15 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef TASK_QUEUE_H
@@ -19,5 +19,6 @@ void task_queue_push_back(struct task_queue *queue, struct task *task);
 void task_queue_push_front(struct task_queue *queue, struct task *task);
 struct task *task_queue_pop(struct task_queue *queue);
 bool task_queue_is_empty(const struct task_queue *queue);
+void task_queue_remove(struct task_queue *queue, struct task *task);
 
 #endif
