@@ -1,4 +1,4 @@
-# bench/bench.py, tangled from chapters 9, 10, 11, 12, 13, 14 of "Async from Scratch in C".
+# bench/bench.py, tangled from chapters 9, 10, 11, 12, 13, 14, 16 of "Async from Scratch in C".
 # Edit the chapters, not this file: `make tangled` writes it again.
 
 """make bench: chapter 9's benchmarks, the peers in the same run, one table."""
@@ -95,7 +95,7 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-# Run the rows of the table (chapters 9, 10, 11, 12, 13, 14)
+# Run the rows of the table (chapters 9, 10, 11, 12, 13, 14, 16)
 ROWS = [
     # name, ours, asyncio's, runs, [(key, label, unit)]
     ("yield", ["bench_yield", "1", "500000"], ["yield", "1", "100000"], 3,
@@ -390,6 +390,23 @@ def memory_rows(args):
              "errors": errors}]
 
 LATER_ROWS.append(memory_rows)
+
+def deadline_rows(args):
+    """Chapter 16: a wait on a pipe, each in a scope of its own and in none."""
+    try:
+        result = median_of(3, [os.path.join(args.bin, "bench_deadline"), "50000"],
+                           "deadline")
+        values = {"ours": result["ns_per_wait_with_deadline"],
+                  "no scope": result["ns_per_wait"]}
+        errors = {}
+    except (BenchError, OSError) as error:
+        values, errors = {"ours": None, "no scope": None}, {"ours": str(error)}
+    print("  deadline %s" % values, file=sys.stderr)
+    return [{"label": "pipe wait, with deadline", "unit": "ns", "values": values,
+             "errors": errors}]
+
+LATER_ROWS.append(deadline_rows)
+PEERS.append("no scope")
 
 # Count the system calls with strace (chapter 9)
 def strace_summary(path):

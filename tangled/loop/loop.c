@@ -1,4 +1,4 @@
-/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13, 14, 15 of "Async from Scratch in C".
+/* loop/loop.c, tangled from chapters 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "loop_internal.h"
@@ -23,9 +23,35 @@ struct task *task_current(void)
     return running_loop != NULL ? running_loop->current : NULL;
 }
 
-/* Make a task runnable (chapter 3) */
+/* Make a task runnable (chapter 16) */
+static nanoseconds loop_deadline_of(const struct task *task)
+{
+    return task->scope != NULL ? task->scope->wait_deadline : CLOCK_FOREVER;
+}
+
+static bool loop_is_shielded(const struct task *task)
+{
+    return task->scope != NULL && task->scope->shielded;
+}
+
+static bool loop_deadline_passed(const struct task *task)
+{
+    nanoseconds deadline = loop_deadline_of(task);
+    return deadline < CLOCK_FOREVER && clock_now() >= deadline;
+}
+
+static bool loop_sleep_was_cut_short(const struct task *task)
+{
+    nanoseconds deadline = loop_deadline_of(task);
+    return deadline < CLOCK_FOREVER && task->timer.deadline >= deadline;
+}
+
 static void loop_make_runnable(struct loop *loop, struct task *task, int status)
 {
+    if (task->deadline_set) {
+        timer_heap_remove(&loop->timers, &task->timer);
+        task->deadline_set = false;
+    }
     task->resume_status = status;
     task->state = TASK_RUNNABLE;
     task_queue_push_back(&loop->runnable, task);
@@ -38,7 +64,6 @@ static void loop_resume_first(struct loop *loop, struct task *task, int status)
     task_queue_push_front(&loop->runnable, task);
     loop->turns_left++;
 }
-
 /* Spawn a task and count who holds it (chapter 15) */
 static int loop_spawn(struct loop *loop, task_fn *fn, void *arg,
                       struct task **spawned)
@@ -108,7 +133,9 @@ static void loop_finish_task(struct task *task)
     loop_wake_joiners(task->loop, task);
     task_release(task);
 }
-/* Wake the tasks whose deadlines have passed (chapter 11) */
+/* Wake the tasks whose deadlines have passed (chapter 16) */
+static void loop_timer_fired(struct loop *loop, struct task *task);
+
 static void loop_wake_expired_timers(struct loop *loop)
 {
     struct timer *timer;
@@ -118,10 +145,9 @@ static void loop_wake_expired_timers(struct loop *loop)
     while ((timer = timer_heap_peek(&loop->timers)) != NULL &&
            timer->deadline <= loop->now) {
         timer_heap_pop(&loop->timers);
-        loop_make_runnable(loop, timer->task, 0);
+        loop_timer_fired(loop, timer->task);
     }
 }
-
 /* Keep the watchers of each file descriptor (chapters 5, 11, 12, 14) */
 static int loop_make_room_for_fd(struct loop *loop, int fd)
 {
@@ -272,7 +298,7 @@ bool loop_can_watch_fd(const struct loop *loop, int fd)
 {
     return loop != NULL && poller_can_watch(loop->poller, fd);
 }
-/* Stop whatever a task is waiting for (chapter 15) */
+/* Stop whatever a task is waiting for (chapters 15, 16) */
 static void loop_unwatch(struct loop *loop, struct task *task)
 {
     int fd = task->request->fd;
@@ -314,6 +340,27 @@ static bool loop_has_news_for(const struct task *task)
     if (task->resume_status != 0)
         return false;
     return kind == REQUEST_OPERATION || kind == REQUEST_JOIN;
+}
+
+static void loop_end_wait_at_deadline(struct loop *loop, struct task *task)
+{
+    task->deadline_set = false;                 /* its timer has just left the heap */
+    if (loop_waits_for_kernel(task)) {
+        poller_cancel(loop->poller, task->request->operation);  /* woken when done */
+        return;
+    }
+    loop_stop_waiting(loop, task);
+    loop_make_runnable(loop, task, -ETIMEDOUT);
+}
+
+static void loop_timer_fired(struct loop *loop, struct task *task)
+{
+    if (task->request->kind != REQUEST_TIMEOUT)
+        loop_end_wait_at_deadline(loop, task);
+    else if (loop_sleep_was_cut_short(task))
+        loop_make_runnable(loop, task, -ETIMEDOUT);
+    else
+        loop_make_runnable(loop, task, 0);
 }
 /* Handle each kind of request (chapters 3, 4, 5, 6, 11, 13, 14, 15) */
 static void loop_handle_schedule(struct loop *loop, struct task *task, struct request *request)
@@ -364,7 +411,9 @@ static void loop_handle_cancel(struct loop *loop, struct task *task,
     }
     if (target->state != TASK_DONE && !target->cancel_pending) {
         target->cancel_pending = true;
-        if (loop_waits_for_kernel(target)) {
+        if (loop_is_shielded(target)) {
+            /* shielded: the flag alone, delivered at its first wait outside the shield */
+        } else if (loop_waits_for_kernel(target)) {
             poller_cancel(loop->poller, target->request->operation);    /* woken when it ends */
         } else if (target->state == TASK_WAITING) {
             loop_stop_waiting(loop, target);
@@ -584,9 +633,27 @@ static void loop_run_once(struct loop *loop)
 }
 
 /* Suspend the current task until the loop answers its request (chapter 10) */
+static void loop_set_deadline(struct loop *loop, struct task *task)
+{
+    nanoseconds deadline = loop_deadline_of(task);
+    if (deadline >= CLOCK_FOREVER)
+        return;
+    if (task->request->kind == REQUEST_TIMEOUT) {
+        if (deadline < task->timer.deadline)
+            timer_heap_bring_forward(&loop->timers, &task->timer, deadline);
+        return;
+    }
+    task->timer.deadline = deadline;
+    task->timer.task = task;
+    timer_heap_push(&loop->timers, &task->timer);       /* room kept for it at spawn */
+    task->deadline_set = true;
+}
+
 static void loop_switch_away(struct loop *loop, struct task *task)
 {
     loop_handle_request(loop, task, task->request);
+    if (task->state == TASK_WAITING && task->scope != NULL)
+        loop_set_deadline(loop, task);
     struct task *next = loop_next_turn(loop);
     if (next == NULL)
         coroutine_yield();
@@ -601,14 +668,19 @@ int await(struct request *request)
         return -EPERM;
     if (request == NULL)
         return -EINVAL;
-    if (task->cancel_pending) {
+    if (task->cancel_pending && !loop_is_shielded(task)) {
         task->cancel_pending = false;
         return -ECANCELED;
     }
+    if (loop_deadline_passed(task))
+        return -ETIMEDOUT;
     task->request = request;
     loop_switch_away(running_loop, task);
-    if (task->resume_status == -ECANCELED)
+    if (task->resume_status == -ECANCELED && task->cancel_pending
+        && !loop_is_shielded(task))
         task->cancel_pending = false;
+    else if (task->resume_status == -ECANCELED)
+        task->resume_status = -ETIMEDOUT;           /* an operation a deadline cancelled */
     return task->resume_status;
 }
 /* Open and close what the loop owns (chapters 3, 12) */
@@ -652,7 +724,7 @@ int event_loop(task_fn *main, void *arg)
     loop_close(&loop);
     return status != 0 ? status : loop.failure;
 }
-/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6, 13, 15) */
+/* Wrap each request in a function a task can call (chapters 3, 4, 5, 6, 13, 15, 16) */
 int schedule(task_fn *fn, void *arg, struct task **task)
 {
     struct request request = { .kind = REQUEST_SCHEDULE, .fn = fn, .arg = arg };
@@ -726,5 +798,60 @@ int task_join(struct task *task, void **result)
     if (result != NULL)
         *result = task->result;
     task_release(task);         /* the hold the loop took when it accepted the join */
+    return 0;
+}
+
+static nanoseconds deadline_after(double seconds)
+{
+    nanoseconds now = clock_now();
+    nanoseconds wait = seconds_to_nanoseconds(seconds);
+    return wait < CLOCK_FOREVER - now ? now + wait : CLOCK_FOREVER;
+}
+
+static void loop_link_scope(struct task *task, struct cancel_scope *scope,
+                            nanoseconds deadline, bool shield)
+{
+    struct cancel_scope *outer = task->scope;
+    scope->outer = outer;
+    scope->deadline = deadline;
+    scope->wait_deadline = deadline;
+    scope->shield = shield;
+    scope->shielded = shield || (outer != NULL && outer->shielded);
+    if (outer != NULL && !shield && outer->wait_deadline < deadline)
+        scope->wait_deadline = outer->wait_deadline;
+    task->scope = scope;
+}
+
+static int loop_enter_scope(struct cancel_scope *scope, double seconds, bool shield)
+{
+    struct task *task = task_current();
+    if (task == NULL)
+        return -EPERM;
+    if (scope == NULL || !(seconds >= 0))
+        return -EINVAL;
+    loop_link_scope(task, scope, deadline_after(seconds), shield);
+    return 0;
+}
+
+int scope_enter(struct cancel_scope *scope, double seconds)
+{
+    return loop_enter_scope(scope, seconds, false);
+}
+
+int scope_enter_shielded(struct cancel_scope *scope, double seconds)
+{
+    return loop_enter_scope(scope, seconds, true);
+}
+
+int scope_leave(struct cancel_scope *scope)
+{
+    struct task *task = task_current();
+    if (task == NULL)
+        return -EPERM;
+    if (scope == NULL || scope != task->scope)
+        return -EINVAL;
+    task->scope = scope->outer;
+    if (scope->deadline < CLOCK_FOREVER && clock_now() >= scope->deadline)
+        return -ETIMEDOUT;
     return 0;
 }

@@ -1,12 +1,13 @@
-/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12, 14, 15 of "Async from Scratch in C".
+/* loop/loop.h, tangled from chapters 3, 4, 5, 6, 7, 12, 14, 15, 16 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_H
 #define LOOP_H
 
 #include <stdbool.h>
-/* Include what the public interface needs (chapter 7) */
+/* Include what the public interface needs (chapters 7, 16) */
 #include <sys/types.h>
+#include <stdint.h>
 
 /* The one error rule: a function that can fail returns 0 (or a count) when it
    succeeds and a negative errno value when it fails.  A function that waits
@@ -16,7 +17,7 @@ typedef void *task_fn(void *arg);
 
 struct task;            /* a task the loop runs; only the loop sees inside */
 
-/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12, 14, 15) */
+/* Declare the functions a program calls (chapters 3, 4, 5, 6, 7, 12, 14, 15, 16) */
 /* Run main(arg) as the first task, and return when nothing is left to do:
    0, or -EINVAL (main is NULL), -EPERM (called from a task), -ENOMEM. */
 int event_loop(task_fn *main, void *arg);
@@ -101,5 +102,30 @@ int task_join(struct task *task, void **result);
    asked to stop, whatever it did then; its result is still what it returned.
    Like task_is_done, it may be called only on task's own loop. */
 bool task_was_cancelled(const struct task *task);
+/* A cancel scope: a stretch of one task's work under a deadline.  The caller
+   allocates it, on its own stack as a rule, and passes its address; the fields
+   are the loop's, set by scope_enter, and private. */
+struct cancel_scope {
+    struct cancel_scope *outer;     /* the scope it was entered in, or NULL */
+    int64_t deadline;               /* its own, in ns on the monotonic clock */
+    int64_t wait_deadline;          /* the one its waits obey: its own or outer's */
+    bool shield;                    /* entered with scope_enter_shielded */
+    bool shielded;                  /* cancel() cannot reach in: it or an outer
+                                       scope is a shield */
+};
+
+/* Enter scope in the calling task.  Once `seconds` have passed (INFINITY: never),
+   every wait returns -ETIMEDOUT at once until the scope is left; so do schedule()
+   and cancel(), as for a pending cancel.  Scopes nest, and a wait obeys the
+   earliest deadline among them, out to the nearest shielded one.  0, or -EINVAL
+   (scope NULL, seconds negative or NaN), -EPERM (not in a task). */
+int scope_enter(struct cancel_scope *scope, double seconds);
+/* The same, shielded: neither cancel() nor the deadlines of the scopes around it
+   reach a wait inside.  A cancel stays pending until the scope is left; its own
+   deadline applies. */
+int scope_enter_shielded(struct cancel_scope *scope, double seconds);
+/* Leave scope, the task's innermost: 0, or -ETIMEDOUT if its own deadline has
+   passed; -EINVAL (not the innermost: nothing changes), -EPERM. */
+int scope_leave(struct cancel_scope *scope);
 
 #endif

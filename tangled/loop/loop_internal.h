@@ -1,4 +1,4 @@
-/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13, 14, 15 of "Async from Scratch in C".
+/* loop/loop_internal.h, tangled from chapters 3, 4, 5, 6, 11, 12, 13, 14, 15, 16 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef LOOP_INTERNAL_H
@@ -42,7 +42,7 @@ enum task_state {
 };
 
 struct task {
-    /* Declare what the loop keeps for each task (chapters 14, 15) */
+    /* Declare what the loop keeps for each task (chapters 14, 15, 16) */
     struct coroutine *coroutine;    /* its stack and context; NULL once finished */
     void *result;                   /* what its function returned */
     struct task *next;              /* the next task in the run queue */
@@ -57,6 +57,8 @@ struct task {
     bool cancel_pending;            /* cancelled, and not yet told so */
     bool cancelled;                 /* cancel() reached it before it was done */
     struct task_queue joiners;      /* the tasks waiting to join it, oldest first */
+    bool deadline_set;              /* its timer holds a deadline beside its wait */
+    struct cancel_scope *scope;     /* the innermost scope it is in, or NULL */
 };
 
 /* Declare the types the loop's fields need (chapter 11) */

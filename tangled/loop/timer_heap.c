@@ -1,4 +1,4 @@
-/* loop/timer_heap.c, tangled from chapters 4, 11 of "Async from Scratch in C".
+/* loop/timer_heap.c, tangled from chapters 4, 11, 16 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #include "timer_heap.h"
@@ -20,7 +20,7 @@ static void heap_place(struct timer_heap *heap, size_t index, struct timer *time
     timer->index = index;
 }
 
-/* Move a timer up or down until the heap is a heap again (chapter 4) */
+/* Move a timer up or down until the heap is a heap again (chapters 4, 16) */
 static void sift_up(struct timer_heap *heap, size_t index)
 {
     struct timer *timer = heap->timers[index];
@@ -52,6 +52,13 @@ static void sift_down(struct timer_heap *heap, size_t index)
     heap_place(heap, index, timer);
 }
 
+
+void timer_heap_bring_forward(struct timer_heap *heap, struct timer *timer,
+                              nanoseconds deadline)
+{
+    timer->deadline = deadline;
+    sift_up(heap, timer->index);
+}
 /* Push a timer (chapters 4, 11) */
 static int heap_grow(struct timer_heap *heap)
 {

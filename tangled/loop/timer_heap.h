@@ -1,4 +1,4 @@
-/* loop/timer_heap.h, tangled from chapters 4, 11 of "Async from Scratch in C".
+/* loop/timer_heap.h, tangled from chapters 4, 11, 16 of "Async from Scratch in C".
    Edit the chapters, not this file: `make tangled` writes it again. */
 
 #ifndef TIMER_HEAP_H
@@ -10,7 +10,7 @@
 
 #include "clock.h"
 
-/* Declare a timer and the heap that keeps it (chapters 4, 11) */
+/* Declare a timer and the heap that keeps it (chapters 4, 11, 16) */
 struct task;
 
 struct timer {
@@ -27,6 +27,9 @@ struct timer_heap {
     uint64_t next_sequence;
 };
 int timer_heap_reserve(struct timer_heap *heap, size_t count);
+/* Make timer, which is in the heap, due at deadline, no later than it was. */
+void timer_heap_bring_forward(struct timer_heap *heap, struct timer *timer,
+                              nanoseconds deadline);
 
 int timer_heap_push(struct timer_heap *heap, struct timer *timer);
 struct timer *timer_heap_peek(const struct timer_heap *heap);
